@@ -1,0 +1,199 @@
+"""The ``vcissuer`` command: keys, sign, verify (serve and the registry commands join them).
+
+Exit codes of ``verify``: 0 verified, 1 processed and invalid, 2 could not process.
+Errors are one line on stderr; there is no stack trace for bad input.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any, TextIO
+
+from vcissuer.errors import VcError
+
+EXIT_OK = 0
+EXIT_INVALID = 1
+EXIT_ERROR = 2
+
+
+class CliError(Exception):
+    """A usage or input problem, reported as one line with exit code 2."""
+
+
+def _key_store(args: argparse.Namespace) -> Any:
+    from vcissuer.keys import KeyStore
+
+    passphrase = os.environ.get("VCISSUER_KEY_PASSPHRASE")
+    return KeyStore(Path(args.key_dir), passphrase=passphrase.encode() if passphrase else None)
+
+
+def _read_input(source: str) -> str:
+    if source == "-":
+        return sys.stdin.read()
+    path = Path(source)
+    if not path.is_file():
+        raise CliError(f"no such file: {source}")
+    try:
+        return path.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        raise CliError(f"{source} is not UTF-8 text (baked images come with 'unbake')") from None
+
+
+def _parse_credential(text: str) -> dict[str, Any] | str:
+    """A JSON credential, or a VC-JWT compact string."""
+    stripped = text.strip()
+    if stripped.count(".") == 2 and not stripped.startswith("{"):
+        return stripped
+    try:
+        document = json.loads(stripped)
+    except json.JSONDecodeError as error:
+        raise CliError(f"input is neither JSON nor a VC-JWT: {error.msg} at line "
+                       f"{error.lineno} column {error.colno}") from None
+    if not isinstance(document, dict):
+        raise CliError("input must be a JSON object (a credential)")
+    return document
+
+
+def cmd_keys_generate(args: argparse.Namespace, out: TextIO) -> int:
+    from vcissuer.dids import did_key_from_public
+
+    store = _key_store(args)
+    pair = store.generate(args.name, algorithm=args.algorithm)
+    info: dict[str, Any] = {"name": args.name, "algorithm": str(pair.algorithm)}
+    if hasattr(pair, "public_multibase"):
+        info["publicKeyMultibase"] = pair.public_multibase
+        if str(pair.algorithm) in ("Ed25519", "P-256"):
+            did = did_key_from_public(pair.public_multibase)
+            info["did"] = did
+            info["verificationMethod"] = f"{did}#{pair.public_multibase}"
+    else:
+        info["publicKeyJwk"] = pair.public_jwk()
+    out.write(json.dumps(info, indent=2) + "\n")
+    return EXIT_OK
+
+
+def cmd_keys_list(args: argparse.Namespace, out: TextIO) -> int:
+    store = _key_store(args)
+    for name in store.list():
+        out.write(name + "\n")
+    return EXIT_OK
+
+
+def cmd_sign(args: argparse.Namespace, out: TextIO) -> int:
+    from vcissuer.dids import did_key_from_public
+    from vcissuer.proofs import add_proof
+
+    document = _parse_credential(_read_input(args.file))
+    if isinstance(document, str):
+        raise CliError("input is already a VC-JWT; sign an unsigned JSON credential")
+    pair = _key_store(args).load(args.key)
+    method = args.verification_method
+    if method is None:
+        did = did_key_from_public(pair.public_multibase)
+        method = f"{did}#{pair.public_multibase}"
+    signer = pair.signer(method)
+    if args.format == "jwt":
+        from vcissuer.proofs.jose import encode_vc_jwt
+
+        out.write(encode_vc_jwt(document, signer, header_key="kid") + "\n")
+    else:
+        out.write(json.dumps(add_proof(document, signer=signer), indent=2) + "\n")
+    return EXIT_OK
+
+
+def _resolver(args: argparse.Namespace) -> Any:
+    from vcissuer.dids import CompositeResolver, DidKeyResolver, FragmentKeyResolver
+
+    resolvers: list[Any] = [DidKeyResolver()]
+    if args.trust_embedded_keys:
+        resolvers.append(FragmentKeyResolver())
+    return CompositeResolver(resolvers)
+
+
+def _print_report(report: Any, out: TextIO) -> None:
+    verdict = ("VERIFIED" if report.verified
+               else "COULD NOT VERIFY" if report.could_not_check else "NOT VERIFIED")
+    out.write(f"{verdict}\n")
+    for check in report.checks:
+        mark = {"passed": "ok", "failed": "FAIL", "could not check": "??",
+                "not applicable": "--"}[str(check.outcome)]
+        line = f"  [{mark}] {check.name}"
+        if check.detail:
+            line += f": {check.detail}"
+        out.write(line + "\n")
+        for problem in check.problems:
+            out.write(f"        {problem.short_code}: {problem.message}\n")
+
+
+def cmd_verify(args: argparse.Namespace, out: TextIO) -> int:
+    from vcissuer.verify import verify_credential
+
+    credential = _parse_credential(_read_input(args.file))
+    report = verify_credential(credential, resolver=_resolver(args),
+                               trust_header_keys=args.trust_embedded_keys)
+    if args.json:
+        out.write(json.dumps(report.to_json(), indent=2) + "\n")
+    else:
+        _print_report(report, out)
+    if report.verified:
+        return EXIT_OK
+    return EXIT_ERROR if report.could_not_check else EXIT_INVALID
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="vcissuer", description=__doc__.splitlines()[0])
+    sub = parser.add_subparsers(dest="command", required=True)
+    key_dir = os.environ.get("VCISSUER_KEY_DIR", "keys")
+
+    keys = sub.add_parser("keys", help="manage signing keys").add_subparsers(
+        dest="keys_command", required=True)
+    gen = keys.add_parser("generate", help="generate a key into the key store")
+    gen.add_argument("--name", default="default")
+    gen.add_argument("--algorithm", choices=["Ed25519", "P-256", "RSA"], default="Ed25519")
+    gen.add_argument("--key-dir", default=key_dir)
+    gen.set_defaults(handler=cmd_keys_generate)
+    lst = keys.add_parser("list", help="list the keys in the key store")
+    lst.add_argument("--key-dir", default=key_dir)
+    lst.set_defaults(handler=cmd_keys_list)
+
+    sign = sub.add_parser("sign", help="sign a credential (eddsa-rdfc-2022, or VC-JWT)")
+    sign.add_argument("file", help="credential JSON file, or - for stdin")
+    sign.add_argument("--key", default="default", help="key name in the key store")
+    sign.add_argument("--key-dir", default=key_dir)
+    sign.add_argument("--verification-method", help="URL of the key (default: its did:key)")
+    sign.add_argument("--format", choices=["ldp", "jwt"], default="ldp")
+    sign.set_defaults(handler=cmd_sign)
+
+    verify = sub.add_parser("verify", help="verify a credential (JSON or VC-JWT)")
+    verify.add_argument("file", help="credential file, or - for stdin")
+    verify.add_argument("--json", action="store_true", help="print the report as JSON")
+    verify.add_argument(
+        "--trust-embedded-keys", action="store_true",
+        help="accept keys that travel inside the credential (a Multikey URL fragment, a JWT "
+             "jwk header) as the issuer's, as the 1EdTech validator does",
+    )
+    verify.set_defaults(handler=cmd_verify)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None, *, out: TextIO | None = None) -> int:
+    out = out or sys.stdout
+    args = build_parser().parse_args(argv)
+    handler: Callable[[argparse.Namespace, TextIO], int] = args.handler
+    try:
+        return handler(args, out)
+    except (CliError, VcError) as error:
+        sys.stderr.write(f"vcissuer: {error}\n")
+        return EXIT_ERROR
+    except OSError as error:
+        sys.stderr.write(f"vcissuer: {error.strerror or error}: {error.filename or ''}\n")
+        return EXIT_ERROR
+
+
+if __name__ == "__main__":
+    sys.exit(main())

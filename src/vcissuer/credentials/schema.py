@@ -1,0 +1,93 @@
+"""Validation against the published OB 3.0 JSON Schemas (Draft 2019-09).
+
+The schemas in ``schemas/`` are byte-exact copies of 1EdTech's (see tests/vectors/SOURCES.md).
+https://www.imsglobal.org/spec/ob/v3p0/#achievementcredential — the AchievementCredential
+schema requires ``type``, ``proof`` and ``credentialSchema`` as arrays; issuers emit arrays.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from typing import Any
+
+from jsonschema import Draft201909Validator, FormatChecker
+
+__all__ = [
+    "ACHIEVEMENT_CREDENTIAL_SCHEMA_URL",
+    "SchemaProblem",
+    "schema_validator",
+    "validate_achievement_credential",
+    "validate_against",
+]
+
+ACHIEVEMENT_CREDENTIAL_SCHEMA_URL = (
+    "https://purl.imsglobal.org/spec/ob/v3p0/schema/json/ob_v3p0_achievementcredential_schema.json"
+)
+ENDORSEMENT_CREDENTIAL_SCHEMA_URL = (
+    "https://purl.imsglobal.org/spec/ob/v3p0/schema/json/ob_v3p0_endorsementcredential_schema.json"
+)
+_FILES = {
+    "achievementcredential": "ob_v3p0_achievementcredential_schema.json",
+    "endorsementcredential": "ob_v3p0_endorsementcredential_schema.json",
+    "profile": "ob_v3p0_profile_schema.json",
+}
+# credentialSchema ids a verifier may meet for the AchievementCredential schema.
+KNOWN_SCHEMA_URLS = {
+    ACHIEVEMENT_CREDENTIAL_SCHEMA_URL: "achievementcredential",
+    ACHIEVEMENT_CREDENTIAL_SCHEMA_URL.replace("/json/", "/json-ld/"): "achievementcredential",
+    ENDORSEMENT_CREDENTIAL_SCHEMA_URL: "endorsementcredential",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class SchemaProblem:
+    """One schema violation: where (a JSON path) and which rule."""
+
+    path: str
+    message: str
+    rule: str
+
+    def __str__(self) -> str:
+        return f"{self.path or '(root)'}: {self.message}"
+
+
+@cache
+def schema_validator(name: str) -> Draft201909Validator:
+    """A compiled validator for one of the bundled schemas (``achievementcredential`` ...)."""
+    text = (resources.files("vcissuer.credentials") / "schemas" / _FILES[name]).read_text(
+        encoding="utf-8"
+    )
+    return Draft201909Validator(json.loads(text), format_checker=FormatChecker())
+
+
+def _path(parts: Any) -> str:
+    out = ""
+    for part in parts:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out
+
+
+def validate_against(name: str, document: Mapping[str, Any]) -> list[SchemaProblem]:
+    """Every violation of schema ``name`` by ``document``, most specific first."""
+    validator = schema_validator(name)
+    problems = []
+    for error in sorted(validator.iter_errors(document), key=lambda e: list(e.absolute_path)):
+        leaves = [error]
+        if error.context:
+            # anyOf/oneOf: report the branch that got furthest, not the umbrella message.
+            best = max(error.context, key=lambda e: len(e.absolute_path))
+            leaves = [best]
+        for leaf in leaves:
+            problems.append(
+                SchemaProblem(_path(leaf.absolute_path), leaf.message, str(leaf.validator))
+            )
+    return problems
+
+
+def validate_achievement_credential(document: Mapping[str, Any]) -> list[SchemaProblem]:
+    """Violations of the published OB 3.0 AchievementCredential JSON Schema."""
+    return validate_against("achievementcredential", document)

@@ -1,0 +1,310 @@
+"""RDF Dataset Canonicalization (RDFC-1.0) of JSON-LD documents, with contexts processed once.
+
+https://www.w3.org/TR/rdf-canon/ — implemented by pyld's URDNA2015 (the same algorithm).
+
+Where stock pyld loses its time (docs/DESIGN.md section 6): for every document it re-processes
+the large VC/OB contexts and every type-scoped context (Profile, Achievement, Result, ...), and
+recomputes a canonical JSON key for each inline context. :class:`Canonicalizer` memoizes
+``JsonLdProcessor._process_context`` on (active context, local context, flags): a processed
+context is an immutable (frozen) value in pyld, so handing the same one out again yields
+byte-identical output. pyld is pinned exactly because this reaches into that private method;
+``tests/jsonld/test_differential.py`` compares the result with plain pyld over every vector and
+example we ship.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections.abc import Mapping
+from typing import Any, Protocol
+
+from pyld import ContextResolver, jsonld
+from pyld.canon import URDNA2015
+from pyld.identifier_issuer import IdentifierIssuer
+
+from vcissuer.errors import DocumentLoaderError, VcError
+from vcissuer.jsonld.loader import DocumentLoader, bundled_loader
+from vcissuer.jsonld.safe import RELATIVE_BASE, check_dropped, check_expanded
+
+__all__ = [
+    "Canonicalizer",
+    "DocumentCanonicalizer",
+    "PlainCanonicalizer",
+    "canonicalize",
+    "default_canonicalizer",
+    "plain_canonicalize",
+]
+
+_NQUADS = "application/n-quads"
+_MEMO_LIMIT = 4096
+_SMALL_DOCUMENT = 2048
+
+
+class DocumentCanonicalizer(Protocol):
+    """Anything that turns a JSON-LD document into canonical N-Quads."""
+
+    def canonicalize(self, document: Mapping[str, Any]) -> str: ...
+
+    def canonicalize_small(self, document: Mapping[str, Any]) -> str:
+        """The same output; may be remembered for small documents such as proof options."""
+        ...
+
+
+class _ContextMemo:
+    """Processed active contexts by (active context uuid, local context key, flags)."""
+
+    def __init__(self) -> None:
+        self.processed: dict[tuple[Any, ...], Any] = {}
+        # id(obj) -> (obj, key): holding obj keeps its id from being reused while cached.
+        self.keys: dict[int, tuple[Any, str]] = {}
+        self.iris: dict[tuple[Any, ...], Any] = {}
+        self.lock = threading.Lock()
+
+    def key_of(self, ctx: Any) -> Any:
+        if isinstance(ctx, str) or ctx is None or ctx is False:
+            return ctx
+        if isinstance(ctx, list):
+            return tuple(self.key_of(item) for item in ctx)
+        hit = self.keys.get(id(ctx))
+        if hit is not None and hit[0] is ctx:
+            return hit[1]
+        key = json.dumps(ctx, sort_keys=True, separators=(",", ":"))
+        with self.lock:
+            if len(self.keys) >= _MEMO_LIMIT:
+                self.keys.clear()
+            self.keys[id(ctx)] = (ctx, key)
+        return key
+
+    def store(self, key: tuple[Any, ...], value: Any) -> None:
+        with self.lock:
+            if len(self.processed) >= _MEMO_LIMIT:
+                self.processed.clear()
+            self.processed[key] = value
+
+    def store_iri(self, key: tuple[Any, ...], value: Any) -> None:
+        with self.lock:
+            if len(self.iris) >= 8 * _MEMO_LIMIT:
+                self.iris.clear()
+            self.iris[key] = value
+
+
+class _MemoProcessor(jsonld.JsonLdProcessor):
+    """pyld's processor with context processing memoized in a shared :class:`_ContextMemo`."""
+
+    def __init__(self, memo: _ContextMemo, dropped: list[str | None]) -> None:
+        super().__init__(on_property_dropped=dropped.append)
+        self._memo = memo
+
+    def _process_context(  # type: ignore[override]
+        self,
+        active_ctx: Any,
+        local_ctx: Any,
+        options: dict[str, Any],
+        override_protected: bool = False,
+        propagate: bool = True,
+        validate_scoped: bool = True,
+        cycles: Any = None,
+    ) -> Any:
+        uuid = active_ctx.get("_uuid")
+        if uuid is None or cycles:
+            # Mid-construction contexts (scoped-context pre-validation) are not reusable.
+            return super()._process_context(
+                active_ctx, local_ctx, options, override_protected, propagate,
+                validate_scoped, cycles,
+            )
+        key = (
+            uuid, self._memo.key_of(local_ctx), override_protected, propagate, validate_scoped,
+            options.get("base", ""), options.get("processingMode"),
+        )
+        processed = self._memo.processed.get(key)
+        if processed is None:
+            processed = super()._process_context(
+                active_ctx, local_ctx, options, override_protected, propagate,
+                validate_scoped, cycles,
+            )
+            self._memo.store(key, processed)
+        return processed
+
+    def _expand_iri(  # type: ignore[override]
+        self,
+        active_ctx: Any,
+        value: Any,
+        base: Any = None,
+        vocab: bool = False,
+        local_ctx: Any = None,
+        defined: Any = None,
+    ) -> Any:
+        # Outside context processing (no local_ctx/defined), expanding a string depends only on
+        # the active context, which is immutable once it has a uuid: memoize by that uuid.
+        uuid = active_ctx.get("_uuid")
+        if local_ctx is not None or defined is not None or uuid is None or not isinstance(
+            value, str
+        ):
+            return super()._expand_iri(active_ctx, value, base, vocab, local_ctx, defined)
+        key = (uuid, value, base, vocab)
+        iris = self._memo.iris
+        if key in iris:
+            return iris[key]
+        expanded = super()._expand_iri(active_ctx, value, base, vocab, local_ctx, defined)
+        self._memo.store_iri(key, expanded)
+        return expanded
+
+    def expand_document(self, document: Mapping[str, Any], options: dict[str, Any]) -> list[Any]:
+        """JsonLdProcessor.expand for an in-memory document, without its defensive deep copy.
+
+        pyld's expansion algorithm builds new objects and never writes to its input (checked by
+        tests/jsonld/test_differential.py and the does-not-mutate tests), so copying the whole
+        document first is pure overhead: ~15% of a signature.
+        """
+        active_ctx = self._get_initial_context(options)
+        expanded = self._expand(active_ctx, None, document, options, inside_list=False)
+        if isinstance(expanded, dict) and "@graph" in expanded and len(expanded) == 1:
+            expanded = expanded["@graph"]
+        elif expanded is None:
+            expanded = []
+        return expanded if isinstance(expanded, list) else [expanded]
+
+
+def _loader_error(cause: BaseException) -> DocumentLoaderError | None:
+    while cause is not None:
+        if isinstance(cause, DocumentLoaderError):
+            return cause
+        cause = cause.__cause__ or cause.__context__  # type: ignore[assignment]
+    return None
+
+
+def _jsonld_failure(error: jsonld.JsonLdError) -> VcError:
+    loader_error = _loader_error(error)
+    if loader_error is not None:
+        return loader_error
+    message = error.args[0] if error.args else "JSON-LD processing failed"
+    detail = getattr(error, "code", None) or getattr(error, "type", "")
+    return VcError(f"invalid JSON-LD: {message} ({detail})")
+
+
+class Canonicalizer:
+    """Canonical N-Quads of JSON-LD documents over one document loader (thread-safe)."""
+
+    def __init__(
+        self, loader: DocumentLoader | None = None, *, safe: bool = True,
+        remember_small: bool = True,
+    ) -> None:
+        self.loader: DocumentLoader = loader or bundled_loader()
+        self.safe = safe
+        self.remember_small = remember_small
+        self._memo = _ContextMemo()
+        # pyld's module-level context cache is keyed by URL only; ours is private to the loader.
+        self._resolver = ContextResolver({}, self.loader)
+        self._small: dict[str, str] = {}
+
+    def canonicalize_small(self, document: Mapping[str, Any]) -> str:
+        """:meth:`canonicalize`, remembered by exact content for small documents.
+
+        For proof configurations: every credential signed by one key in the same second has
+        the same one (``created`` has whole seconds), so a batch canonicalizes it once.
+        Large documents are never remembered.
+        """
+        if not self.remember_small:
+            return self.canonicalize(document)
+        key = json.dumps(document, sort_keys=True, separators=(",", ":"))
+        if len(key) > _SMALL_DOCUMENT:
+            return self.canonicalize(document)
+        hit = self._small.get(key)
+        if hit is None:
+            hit = self.canonicalize(document)
+            with self._memo.lock:
+                if len(self._small) >= _MEMO_LIMIT:
+                    self._small.clear()
+                self._small[key] = hit
+        return hit
+
+    def expand(self, document: Mapping[str, Any]) -> list[Any]:
+        """JSON-LD expansion, with safe-mode checks when enabled."""
+        dropped: list[str | None] = []
+        processor = _MemoProcessor(self._memo, dropped)
+        try:
+            expanded = processor.expand_document(document, self._options())
+        except jsonld.JsonLdError as error:
+            raise _jsonld_failure(error) from error
+        if self.safe:
+            check_dropped(dropped, document)
+            check_expanded(expanded, document)
+        return expanded
+
+    def canonicalize(self, document: Mapping[str, Any]) -> str:
+        """RDFC-1.0 canonical N-Quads of ``document``. https://www.w3.org/TR/rdf-canon/"""
+        dropped: list[str | None] = []
+        processor = _MemoProcessor(self._memo, dropped)
+        options = self._options()
+        try:
+            expanded = processor.expand_document(document, options)
+            if self.safe:
+                check_dropped(dropped, document)
+                check_expanded(expanded, document)
+            return self._to_canonical_nquads(processor, expanded, options)
+        except jsonld.JsonLdError as error:
+            raise _jsonld_failure(error) from error
+
+    def _options(self) -> dict[str, Any]:
+        return {
+            "documentLoader": self.loader,
+            "contextResolver": self._resolver,
+            "processingMode": "json-ld-1.1",
+            "base": RELATIVE_BASE if self.safe else "",
+            "extractAllScripts": True,
+            "isFrame": False,
+            "keepFreeFloatingNodes": False,
+        }
+
+    @staticmethod
+    def _to_canonical_nquads(
+        processor: jsonld.JsonLdProcessor, expanded: list[Any], options: dict[str, Any]
+    ) -> str:
+        # The RDF conversion steps of JsonLdProcessor.to_rdf, on the already-expanded input.
+        issuer = IdentifierIssuer("_:b")
+        node_map: dict[str, Any] = {"@default": {}}
+        processor._create_node_map(expanded, node_map, "@default", issuer)
+        rdf_options = {**options, "produceGeneralizedRdf": False, "rdfDirection": None}
+        dataset = {}
+        for graph_name, graph in sorted(node_map.items()):
+            if graph_name == "@default" or jsonld._is_absolute_iri(graph_name):
+                dataset[graph_name] = processor._graph_to_rdf(graph, issuer, rdf_options)
+        return URDNA2015().main(dataset, {"format": _NQUADS})
+
+
+_default: Canonicalizer | None = None
+
+
+def default_canonicalizer() -> Canonicalizer:
+    """The process-wide safe canonicalizer over the bundled contexts."""
+    global _default
+    if _default is None:
+        _default = Canonicalizer()
+    return _default
+
+
+def canonicalize(document: Mapping[str, Any]) -> str:
+    """Canonical N-Quads with the default (safe, bundled-contexts) canonicalizer."""
+    return default_canonicalizer().canonicalize(document)
+
+
+def plain_canonicalize(document: Mapping[str, Any], *, loader: DocumentLoader | None = None) -> str:
+    """Stock pyld ``normalize`` with no memoization: the reference for differential tests."""
+    return jsonld.normalize(
+        document,
+        {"algorithm": "URDNA2015", "format": _NQUADS, "documentLoader": loader or bundled_loader()},
+    )
+
+
+class PlainCanonicalizer:
+    """Stock pyld, no memoization and no safe mode: the baseline the benchmark compares with."""
+
+    def __init__(self, loader: DocumentLoader | None = None) -> None:
+        self.loader = loader or bundled_loader()
+
+    def canonicalize(self, document: Mapping[str, Any]) -> str:
+        return plain_canonicalize(document, loader=self.loader)
+
+    def canonicalize_small(self, document: Mapping[str, Any]) -> str:
+        return self.canonicalize(document)

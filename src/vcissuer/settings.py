@@ -1,0 +1,111 @@
+"""Service configuration from the environment (prefix ``VCISSUER_``), read once per process.
+
+The core never sees this object: the shell reads what it needs and passes plain arguments on.
+Tests build a ``Settings`` explicitly (``Settings.for_tests(...)`` or the constructor) instead
+of patching the environment.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Literal, Self
+
+from pydantic import Field, SecretStr, field_validator, model_validator
+from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
+
+__all__ = ["MIB", "LogLevel", "Settings", "get_settings"]
+
+MIB = 1024 * 1024
+
+LogLevel = Literal["critical", "error", "warning", "info", "debug", "trace"]
+
+
+class Settings(BaseSettings):
+    """Everything the service reads from its environment (``VCISSUER_BASE_URL`` ...)."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="VCISSUER_",
+        extra="forbid",
+        frozen=True,
+        # Only real environment variables: a stray .env file must not change a deployment.
+        env_file=None,
+    )
+
+    # The public origin every id hangs from (DESIGN.md section 2); no trailing slash.
+    base_url: str = "http://localhost:8000"
+    database_url: str = "sqlite:///./var/vcissuer.sqlite3"
+    key_dir: Path = Path("./keys")
+    key_passphrase: SecretStr | None = None
+    host: str = "127.0.0.1"
+    port: int = Field(default=8000, ge=1, le=65535)
+    tls_certfile: Path | None = None
+    tls_keyfile: Path | None = None
+    # A batch of 1,000 assessment records with evidence fits comfortably in 4 MiB.
+    max_body_bytes: int = Field(default=4 * MIB, ge=1024)
+    log_level: LogLevel = "info"
+
+    @field_validator("base_url")
+    @classmethod
+    def _base_url_is_an_origin(cls, value: str) -> str:
+        value = value.rstrip("/")
+        if not value.startswith(("http://", "https://")):
+            raise ValueError("base_url must start with http:// or https://")
+        return value
+
+    @field_validator("database_url")
+    @classmethod
+    def _database_url_is_supported(cls, value: str) -> str:
+        if not value.startswith(("sqlite:", "postgresql:", "postgresql+", "postgres:")):
+            raise ValueError("database_url must be a sqlite:// or postgresql:// URL")
+        return value
+
+    @field_validator("log_level", mode="before")
+    @classmethod
+    def _log_level_lowercase(cls, value: Any) -> Any:
+        return value.lower() if isinstance(value, str) else value
+
+    @field_validator("key_passphrase")
+    @classmethod
+    def _empty_passphrase_is_none(cls, value: SecretStr | None) -> SecretStr | None:
+        # An exported-but-empty variable means "no passphrase", not "the empty passphrase".
+        return None if value is not None and not value.get_secret_value() else value
+
+    @model_validator(mode="after")
+    def _tls_files_come_in_pairs(self) -> Self:
+        if (self.tls_certfile is None) != (self.tls_keyfile is None):
+            raise ValueError("tls_certfile and tls_keyfile must be given together")
+        return self
+
+    @property
+    def tls_enabled(self) -> bool:
+        return self.tls_certfile is not None
+
+    @classmethod
+    def for_tests(cls, **values: Any) -> Settings:
+        """Settings from ``values`` and defaults only, ignoring the process environment."""
+        return _ExplicitSettings(**values)
+
+
+class _ExplicitSettings(Settings):
+    """Settings whose only source is the constructor's arguments (so tests are hermetic)."""
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        return (init_settings,)
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """The process-wide settings, read from the environment on first use.
+
+    ``get_settings.cache_clear()`` forgets them (tests that change the environment).
+    """
+    return Settings()

@@ -1,0 +1,98 @@
+"""Storage: the only package that imports SQLAlchemy and Alembic.
+
+Engine and sessions (``Database``), the records (tables), the repositories (all queries), and
+the migrations applied at start-up (``upgrade``). See docs/DESIGN.md section 4.
+"""
+
+from __future__ import annotations
+
+from vcissuer.store.engine import Database, make_engine, normalise_url
+from vcissuer.store.enums import (
+    ApiScope,
+    CredentialFormat,
+    CredentialState,
+    KeyStatus,
+    StatusAction,
+    StatusPurpose,
+)
+from vcissuer.store.errors import DuplicateError, InvalidCursorError, NotFoundError, StoreError
+from vcissuer.store.migrate import upgrade
+from vcissuer.store.pagination import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, Page
+from vcissuer.store.records import (
+    MIN_STATUS_LIST_SIZE,
+    AchievementRecord,
+    ApiClientRecord,
+    AuditRecord,
+    CredentialRecord,
+    IssuerKeyRecord,
+    IssuerRecord,
+    StatusIndexRecord,
+    StatusListRecord,
+    new_id,
+)
+from vcissuer.store.repositories import (
+    AchievementRepository,
+    ApiClientRepository,
+    AuditRepository,
+    CredentialRepository,
+    IssuedApiKey,
+    IssuerKeyRepository,
+    IssuerRepository,
+    StatusListRepository,
+    StatusSlot,
+    StoredCredential,
+    Transition,
+    TransitionOutcome,
+    get_bit,
+    hash_token,
+)
+
+__all__ = [  # noqa: RUF022 - grouped by role (STYLE.md), sorted within a group
+    # engine and migrations
+    "Database",
+    "make_engine",
+    "normalise_url",
+    "upgrade",
+    # vocabularies
+    "ApiScope",
+    "CredentialFormat",
+    "CredentialState",
+    "KeyStatus",
+    "StatusAction",
+    "StatusPurpose",
+    # errors
+    "DuplicateError",
+    "InvalidCursorError",
+    "NotFoundError",
+    "StoreError",
+    # records
+    "MIN_STATUS_LIST_SIZE",
+    "AchievementRecord",
+    "ApiClientRecord",
+    "AuditRecord",
+    "CredentialRecord",
+    "IssuerKeyRecord",
+    "IssuerRecord",
+    "StatusIndexRecord",
+    "StatusListRecord",
+    "new_id",
+    # repositories
+    "AchievementRepository",
+    "ApiClientRepository",
+    "AuditRepository",
+    "CredentialRepository",
+    "IssuerKeyRepository",
+    "IssuerRepository",
+    "StatusListRepository",
+    # repository results
+    "DEFAULT_PAGE_SIZE",
+    "MAX_PAGE_SIZE",
+    "IssuedApiKey",
+    "Page",
+    "StatusSlot",
+    "StoredCredential",
+    "Transition",
+    "TransitionOutcome",
+    "get_bit",
+    "hash_token",
+]

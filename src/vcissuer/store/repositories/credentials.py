@@ -1,0 +1,313 @@
+"""Issued credentials: idempotent inserts, scoped reads, listings, and status changes."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any, NamedTuple
+
+from sqlalchemy import Insert, insert, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+
+from vcissuer.store.enums import CredentialState, StatusAction, StatusPurpose
+from vcissuer.store.pagination import DEFAULT_PAGE_SIZE, Page, fetch_page
+from vcissuer.store.records import AuditRecord, CredentialRecord, StatusListRecord, new_id
+from vcissuer.store.repositories.base import Repository
+from vcissuer.store.repositories.status_lists import apply_bits
+
+__all__ = [
+    "CredentialRepository",
+    "StoredCredential",
+    "Transition",
+    "TransitionOutcome",
+]
+
+_CHUNK = 500
+_COLUMNS = tuple(column.key for column in CredentialRecord.__table__.columns)
+
+
+class StoredCredential(NamedTuple):
+    """The credential kept for one insert request; ``created`` is False when an earlier one
+    with the same assessment reference was returned instead."""
+
+    record: CredentialRecord
+    created: bool
+
+
+class TransitionOutcome(StrEnum):
+    CHANGED = "changed"
+    UNCHANGED = "unchanged"  # already in the requested state
+    NOT_FOUND = "not_found"  # no such credential for this issuer
+    NOT_ALLOWED = "not_allowed"  # e.g. reinstating a revoked credential
+
+
+@dataclass(frozen=True, slots=True)
+class Transition:
+    """What a status action did to one credential."""
+
+    credential_id: str
+    outcome: TransitionOutcome
+    state: CredentialState | None  # the state afterwards; None when not found
+    detail: str | None = None
+
+
+class _Current(NamedTuple):
+    state: CredentialState
+    status_list_id: str | None
+    status_index: int | None
+    purpose: StatusPurpose | None
+
+
+class CredentialRepository(Repository):
+    """Credentials of an issuer; reads by id alone only through :meth:`get_public`."""
+
+    def insert_or_get(self, record: CredentialRecord) -> StoredCredential:
+        """Store ``record``, or return the credential already stored for its assessment ref."""
+        return self.insert_or_get_many([record], issuer_id=record.issuer_id)[0]
+
+    def insert_or_get_many(
+        self, records: Sequence[CredentialRecord], *, issuer_id: str
+    ) -> list[StoredCredential]:
+        """Store new credentials of one issuer, one result per record in order.
+
+        The database decides idempotency: ``INSERT ... ON CONFLICT (issuer_id, assessment_ref)
+        DO NOTHING`` skips a row whose reference is already stored, also when a concurrent
+        transaction stored it first (PostgreSQL waits for that one to commit), and also for a
+        repeat inside the batch; the stored rows are then read back. No savepoint per row, so a
+        batch of 1,000 is two statements. The ``records`` passed in are only read: the results
+        are the stored, session-attached rows.
+        """
+        if not records:
+            return []
+        now = self._now()
+        rows: list[dict[str, Any]] = []
+        for record in records:
+            if record.issuer_id not in (None, issuer_id):
+                raise ValueError("every credential of a batch must belong to issuer_id")
+            row = {key: getattr(record, key) for key in _COLUMNS}
+            row.update(
+                id=record.id or new_id(),
+                issuer_id=issuer_id,
+                state=record.state or CredentialState.ACTIVE,
+                created=record.created or now,
+            )
+            rows.append(row)
+        # Insert in reference order: two overlapping batches then wait on each other in one
+        # direction only, where any other order can deadlock on PostgreSQL.
+        in_lock_order = sorted(rows, key=lambda row: row["assessment_ref"] or "")
+        inserted = set(
+            self.session.scalars(self._insert_skipping_repeats(), in_lock_order).all()
+        )
+        repeated = [row["assessment_ref"] for row in rows if row["id"] not in inserted]
+        by_id = self._fetch(CredentialRecord.id, sorted(inserted), issuer_id=issuer_id)
+        by_ref = self._fetch(CredentialRecord.assessment_ref, repeated, issuer_id=issuer_id)
+        results: list[StoredCredential] = []
+        for row in rows:
+            if row["id"] in inserted:
+                results.append(StoredCredential(by_id[row["id"]], created=True))
+            elif row["assessment_ref"] in by_ref:
+                results.append(StoredCredential(by_ref[row["assessment_ref"]], created=False))
+            else:  # only a conflict on another key can get here, and that raises instead
+                raise RuntimeError(f"credential {row['id']} was neither stored nor found")
+        return results
+
+    def _insert_skipping_repeats(self) -> Insert:
+        table = CredentialRecord.__table__
+        dialect = self.session.get_bind().dialect.name
+        if dialect == "postgresql":
+            statement: Any = postgresql.insert(table)
+        elif dialect == "sqlite":
+            statement = sqlite.insert(table)
+        else:  # pragma: no cover - make_engine accepts no other database
+            raise RuntimeError(f"unsupported database {dialect}")
+        return statement.on_conflict_do_nothing(
+            index_elements=[table.c.issuer_id, table.c.assessment_ref]
+        ).returning(table.c.id)
+
+    def _fetch(
+        self, column: Any, values: Sequence[Any], *, issuer_id: str
+    ) -> dict[Any, CredentialRecord]:
+        found: dict[Any, CredentialRecord] = {}
+        unique = list(dict.fromkeys(values))
+        for start in range(0, len(unique), _CHUNK):
+            for record in self.session.scalars(
+                select(CredentialRecord).where(
+                    CredentialRecord.issuer_id == issuer_id,
+                    column.in_(unique[start:start + _CHUNK]),
+                )
+            ):
+                found[getattr(record, column.key)] = record
+        return found
+
+    def get(self, credential_id: str, *, issuer_id: str) -> CredentialRecord | None:
+        """The issuer's credential, or None (also when it belongs to another issuer)."""
+        return self.session.scalars(
+            select(CredentialRecord).where(
+                CredentialRecord.id == credential_id, CredentialRecord.issuer_id == issuer_id
+            )
+        ).one_or_none()
+
+    def get_public(self, credential_id: str) -> CredentialRecord | None:
+        """Any issuer's credential by its unguessable id: what its public URL serves."""
+        return self.session.get(CredentialRecord, credential_id)
+
+    def get_by_assessment_ref(
+        self, assessment_ref: str, *, issuer_id: str
+    ) -> CredentialRecord | None:
+        """The credential issued for an assessment reference (check before allocating status)."""
+        return self.session.scalars(
+            select(CredentialRecord).where(
+                CredentialRecord.issuer_id == issuer_id,
+                CredentialRecord.assessment_ref == assessment_ref,
+            )
+        ).one_or_none()
+
+    def list(
+        self,
+        *,
+        issuer_id: str,
+        achievement_id: str | None = None,
+        recipient_hash: str | None = None,
+        assessment_ref: str | None = None,
+        state: CredentialState | None = None,
+        limit: int = DEFAULT_PAGE_SIZE,
+        after: str | None = None,
+    ) -> Page[CredentialRecord]:
+        """The issuer's credentials matching every filter given, oldest first, by page."""
+        query = select(CredentialRecord).where(CredentialRecord.issuer_id == issuer_id)
+        if achievement_id is not None:
+            query = query.where(CredentialRecord.achievement_id == achievement_id)
+        if recipient_hash is not None:
+            query = query.where(CredentialRecord.recipient_hash == recipient_hash)
+        if assessment_ref is not None:
+            query = query.where(CredentialRecord.assessment_ref == assessment_ref)
+        if state is not None:
+            query = query.where(CredentialRecord.state == state)
+        return fetch_page(
+            self.session,
+            query,
+            created=CredentialRecord.created,
+            row_id=CredentialRecord.id,
+            limit=limit,
+            after=after,
+        )
+
+    def revoked_ids(self, *, issuer_id: str) -> list[str]:
+        """Ids of the issuer's revoked credentials (the 1EdTech Revocation List)."""
+        return list(self.session.scalars(
+            select(CredentialRecord.id)
+            .where(CredentialRecord.issuer_id == issuer_id,
+                   CredentialRecord.state == CredentialState.REVOKED)
+            .order_by(CredentialRecord.id)
+        ))
+
+    def change_state(
+        self,
+        credential_ids: Sequence[str],
+        *,
+        issuer_id: str,
+        action: StatusAction,
+        actor: str,
+        reason: str | None = None,
+        details: Mapping[str, Any] | None = None,
+    ) -> list[Transition]:
+        """Revoke, suspend or reinstate credentials of one issuer, one result per id in order.
+
+        In the caller's transaction: each changed credential's state, its status bit and an
+        audit row move together. Rows are locked (in id order) first, so a concurrent reinstate
+        cannot undo a revocation. Revoked is final. Suspending needs a suspension status entry.
+        """
+        action = StatusAction(action)
+        wanted = sorted(set(credential_ids))
+        current = self._lock_current(wanted, issuer_id=issuer_id)
+        decided: dict[str, Transition] = {}
+        new_states: dict[CredentialState, list[str]] = {}
+        bits: dict[str, dict[int, bool]] = {}
+        for credential_id in wanted:
+            found = current.get(credential_id)
+            if found is None:
+                decided[credential_id] = Transition(
+                    credential_id, TransitionOutcome.NOT_FOUND, None)
+                continue
+            outcome, state, detail, bit = _decide(found, action)
+            decided[credential_id] = Transition(credential_id, outcome, state, detail)
+            if outcome is TransitionOutcome.CHANGED:
+                new_states.setdefault(state, []).append(credential_id)
+                list_id, index = found.status_list_id, found.status_index
+                if bit is not None and list_id is not None and index is not None:
+                    bits.setdefault(list_id, {})[index] = bit
+        now = self._now()
+        for state, ids in new_states.items():
+            for start in range(0, len(ids), _CHUNK):
+                self.session.execute(
+                    update(CredentialRecord)
+                    .where(CredentialRecord.id.in_(ids[start:start + _CHUNK]))
+                    .values(state=state)
+                )
+        apply_bits(self.session, bits, issuer_id=issuer_id, now=now)
+        audit_rows = [
+            {
+                "id": new_id(),
+                "issuer_id": issuer_id,
+                "actor": actor,
+                "action": f"credential.{action.value}",
+                "subject": credential_id,
+                "reason": reason,
+                "at": now,
+                "details": {"from": current[credential_id].state.value, "to": state.value,
+                            **(details or {})},
+            }
+            for state, ids in new_states.items()
+            for credential_id in ids
+        ]
+        if audit_rows:
+            self.session.execute(insert(AuditRecord), audit_rows)
+        self.session.flush()
+        return [decided[credential_id] for credential_id in credential_ids]
+
+    def _lock_current(self, ids: Sequence[str], *, issuer_id: str) -> dict[str, _Current]:
+        current: dict[str, _Current] = {}
+        for start in range(0, len(ids), _CHUNK):
+            rows = self.session.execute(
+                select(
+                    CredentialRecord.id,
+                    CredentialRecord.state,
+                    CredentialRecord.status_list_id,
+                    CredentialRecord.status_index,
+                    StatusListRecord.purpose,
+                )
+                .outerjoin(StatusListRecord,
+                           StatusListRecord.id == CredentialRecord.status_list_id)
+                .where(CredentialRecord.issuer_id == issuer_id,
+                       CredentialRecord.id.in_(ids[start:start + _CHUNK]))
+                .order_by(CredentialRecord.id)
+                .with_for_update(of=CredentialRecord, key_share=True)
+            )
+            for credential_id, state, list_id, index, purpose in rows:
+                current[credential_id] = _Current(state, list_id, index, purpose)
+        return current
+
+
+def _decide(
+    current: _Current, action: StatusAction
+) -> tuple[TransitionOutcome, CredentialState, str | None, bool | None]:
+    """Outcome, resulting state, why not, and the status bit to write (None: leave it)."""
+    state = current.state
+    if action is StatusAction.REVOKE:
+        if state is CredentialState.REVOKED:
+            return TransitionOutcome.UNCHANGED, state, None, None
+        # On a suspension-only list the bit stays set for good: the only signal there is.
+        return TransitionOutcome.CHANGED, CredentialState.REVOKED, None, True
+    if state is CredentialState.REVOKED:
+        return TransitionOutcome.NOT_ALLOWED, state, "revoked is final", None
+    if action is StatusAction.SUSPEND:
+        if state is CredentialState.SUSPENDED:
+            return TransitionOutcome.UNCHANGED, state, None, None
+        if current.purpose is not StatusPurpose.SUSPENSION:
+            return (TransitionOutcome.NOT_ALLOWED, state,
+                    "the credential has no suspension status entry", None)
+        return TransitionOutcome.CHANGED, CredentialState.SUSPENDED, None, True
+    if state is CredentialState.ACTIVE:
+        return TransitionOutcome.UNCHANGED, state, None, None
+    return TransitionOutcome.CHANGED, CredentialState.ACTIVE, None, False

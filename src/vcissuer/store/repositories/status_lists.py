@@ -1,0 +1,286 @@
+"""Bitstring status lists: random index allocation decided by the database, bit changes, and
+the cached signed list credential.
+
+Allocation holds the issuer row lock (FOR NO KEY UPDATE on PostgreSQL; SQLite's write lock),
+so per issuer one allocation runs at a time across all workers; the primary key of
+``status_list_indices`` refuses a repeated index even if that reasoning were ever wrong.
+Allocate a whole batch in one call, in its own short transaction before signing.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import insert, or_, select, update
+from sqlalchemy.orm import Session, defer
+
+from vcissuer.clock import Clock, system_clock
+from vcissuer.store.enums import StatusPurpose
+from vcissuer.store.errors import NotFoundError
+from vcissuer.store.records import (
+    MIN_STATUS_LIST_SIZE,
+    StatusIndexRecord,
+    StatusListRecord,
+    new_id,
+)
+from vcissuer.store.repositories.base import Repository, lock_issuer
+
+__all__ = ["StatusListRepository", "StatusSlot", "apply_bits", "get_bit"]
+
+# Keep IN (...) lists well under every driver's parameter limit.
+_CHUNK = 500
+# Below this share of free indices, read the taken ones instead of guessing.
+_DENSE_FREE_SHARE = 0.25
+
+
+@dataclass(frozen=True, slots=True)
+class StatusSlot:
+    """An allocated position: what a ``BitstringStatusListEntry`` points at."""
+
+    status_list_id: str
+    status_index: int
+    purpose: StatusPurpose
+
+
+class StatusListRepository(Repository):
+    """Status lists of issuers. ``list_size`` and ``rng`` are for tests; production uses the
+    defaults (the spec's minimum size, and an unpredictable generator for herd privacy)."""
+
+    def __init__(
+        self,
+        session: Session,
+        *,
+        clock: Clock = system_clock,
+        list_size: int = MIN_STATUS_LIST_SIZE,
+        rng: random.Random | None = None,
+    ) -> None:
+        super().__init__(session, clock=clock)
+        if list_size < 8 or list_size % 8:
+            raise ValueError("list_size must be a positive multiple of 8")
+        self._list_size = list_size
+        self._rng = rng or random.SystemRandom()
+
+    def allocate(
+        self, *, issuer_id: str, purpose: StatusPurpose, count: int = 1
+    ) -> list[StatusSlot]:
+        """``count`` unused indices, random within the issuer's open list; a new list when it
+        fills. Never returns an index twice, across all workers and all time."""
+        if count < 1:
+            raise ValueError("count must be at least 1")
+        lock_issuer(self.session, issuer_id)
+        slots: list[StatusSlot] = []
+        while len(slots) < count:
+            status_list = self._open_list(issuer_id=issuer_id, purpose=purpose)
+            take = min(count - len(slots), status_list.size - status_list.allocated)
+            indices = self._pick_free(status_list, take)
+            now = self._now()
+            self.session.execute(
+                insert(StatusIndexRecord),
+                [
+                    {"status_list_id": status_list.id, "status_index": index, "allocated_at": now}
+                    for index in indices
+                ],
+            )
+            status_list.allocated += take
+            status_list.updated = now
+            self.session.flush()
+            slots.extend(StatusSlot(status_list.id, index, purpose) for index in indices)
+        return slots
+
+    def _open_list(self, *, issuer_id: str, purpose: StatusPurpose) -> StatusListRecord:
+        status_list = self.session.scalars(
+            select(StatusListRecord)
+            .options(defer(StatusListRecord.bitstring), defer(StatusListRecord.signed_credential))
+            .where(
+                StatusListRecord.issuer_id == issuer_id,
+                StatusListRecord.purpose == purpose,
+                StatusListRecord.allocated < StatusListRecord.size,
+            )
+            .order_by(StatusListRecord.created, StatusListRecord.id)
+            .limit(1)
+            .with_for_update(key_share=True)
+        ).first()
+        if status_list is not None:
+            return status_list
+        now = self._now()
+        status_list = StatusListRecord(
+            id=new_id(),
+            issuer_id=issuer_id,
+            purpose=purpose,
+            size=self._list_size,
+            allocated=0,
+            bitstring=bytes(self._list_size // 8),
+            version=0,
+            created=now,
+            updated=now,
+        )
+        self.session.add(status_list)
+        self.session.flush()
+        return status_list
+
+    def _pick_free(self, status_list: StatusListRecord, count: int) -> list[int]:
+        """``count`` random indices of ``status_list`` not given out yet."""
+        free = status_list.size - status_list.allocated
+        if free < count:
+            raise RuntimeError("status list has fewer free indices than requested")
+        if free <= _DENSE_FREE_SHARE * status_list.size or free <= 2 * count:
+            taken = set(self._taken(status_list.id, None))
+            unused = [index for index in range(status_list.size) if index not in taken]
+            return self._rng.sample(unused, count)
+        chosen: list[int] = []
+        while len(chosen) < count:
+            wanted = count - len(chosen)
+            # Enough guesses that, at this fill level, most rounds need no retry.
+            guesses = min(
+                status_list.size, math.ceil(wanted * status_list.size / free * 1.25) + 8
+            )
+            candidates = set(self._rng.sample(range(status_list.size), guesses))
+            candidates.difference_update(chosen)
+            candidates.difference_update(self._taken(status_list.id, candidates))
+            fresh = sorted(candidates)
+            self._rng.shuffle(fresh)
+            chosen.extend(fresh[:wanted])
+        return chosen
+
+    def _taken(self, status_list_id: str, among: Iterable[int] | None) -> list[int]:
+        """Indices of the list already given out (only those ``among`` candidates, if given)."""
+        query = select(StatusIndexRecord.status_index).where(
+            StatusIndexRecord.status_list_id == status_list_id
+        )
+        if among is None:
+            return list(self.session.scalars(query))
+        candidates = list(among)
+        taken: list[int] = []
+        for start in range(0, len(candidates), _CHUNK):
+            chunk = candidates[start:start + _CHUNK]
+            taken.extend(self.session.scalars(
+                query.where(StatusIndexRecord.status_index.in_(chunk))
+            ))
+        return taken
+
+    def get(self, status_list_id: str, *, issuer_id: str) -> StatusListRecord | None:
+        """The issuer's list, or None (also when it belongs to another issuer)."""
+        return self.session.scalars(
+            select(StatusListRecord).where(
+                StatusListRecord.id == status_list_id, StatusListRecord.issuer_id == issuer_id
+            )
+        ).one_or_none()
+
+    def list(
+        self, *, issuer_id: str, purpose: StatusPurpose | None = None
+    ) -> Sequence[StatusListRecord]:
+        """The issuer's lists, oldest first (bitstrings not loaded until read)."""
+        query = (
+            select(StatusListRecord)
+            .options(defer(StatusListRecord.bitstring), defer(StatusListRecord.signed_credential))
+            .where(StatusListRecord.issuer_id == issuer_id)
+            .order_by(StatusListRecord.created, StatusListRecord.id)
+        )
+        if purpose is not None:
+            query = query.where(StatusListRecord.purpose == purpose)
+        return self.session.scalars(query).all()
+
+    def allocated_indices(self, status_list_id: str, *, issuer_id: str) -> list[int]:
+        """Every index given out from the issuer's list, ascending."""
+        if self.get(status_list_id, issuer_id=issuer_id) is None:
+            raise NotFoundError(f"no status list {status_list_id}")
+        return sorted(self._taken(status_list_id, None))
+
+    def set_bits(
+        self, changes: Mapping[str, Mapping[int, bool]], *, issuer_id: str
+    ) -> set[str]:
+        """Set bits ``{list id: {index: value}}``; returns the ids of lists that changed (their
+        ``version`` went up, so their signed copies are stale)."""
+        return apply_bits(self.session, changes, issuer_id=issuer_id, now=self._now())
+
+    def save_signed(
+        self,
+        status_list_id: str,
+        *,
+        issuer_id: str,
+        signed: str,
+        version: int,
+        valid_until: datetime,
+        etag: str,
+    ) -> bool:
+        """Keep a list credential signed over bitstring ``version``, unless a newer one (a later
+        version, or the same version valid for longer) is already kept. True if stored.
+
+        No lock needed: the condition makes concurrent publishers converge on the newest.
+        """
+        result = self.session.execute(
+            update(StatusListRecord)
+            .where(
+                StatusListRecord.id == status_list_id,
+                StatusListRecord.issuer_id == issuer_id,
+                StatusListRecord.version >= version,
+                or_(
+                    StatusListRecord.signed_version.is_(None),
+                    StatusListRecord.signed_version < version,
+                    (StatusListRecord.signed_version == version)
+                    & (StatusListRecord.signed_valid_until < valid_until),
+                ),
+            )
+            .values(
+                signed_credential=signed,
+                signed_version=version,
+                signed_valid_until=valid_until,
+                etag=etag,
+                updated=self._now(),
+            )
+            # Refresh a copy of the row already loaded in this session.
+            .execution_options(synchronize_session="fetch")
+        )
+        return bool(result.rowcount)  # type: ignore[attr-defined]
+
+
+def get_bit(bitstring: bytes, index: int) -> bool:
+    """Bit ``index``; index 0 is the most significant bit of the first byte (the spec's order)."""
+    return bool(bitstring[index // 8] & (0x80 >> (index % 8)))
+
+
+def apply_bits(
+    session: Session,
+    changes: Mapping[str, Mapping[int, bool]],
+    *,
+    issuer_id: str,
+    now: datetime,
+) -> set[str]:
+    """Write bit changes to the issuer's lists under their row locks (taken in id order, so
+    concurrent batches cannot deadlock); bump ``version`` of each list that really changed."""
+    list_ids = sorted(list_id for list_id, bits in changes.items() if bits)
+    if not list_ids:
+        return set()
+    locked = {
+        status_list.id: status_list
+        for status_list in session.scalars(
+            select(StatusListRecord)
+            .where(StatusListRecord.id.in_(list_ids), StatusListRecord.issuer_id == issuer_id)
+            .order_by(StatusListRecord.id)
+            .with_for_update(key_share=True)
+        )
+    }
+    missing = set(list_ids) - locked.keys()
+    if missing:
+        raise NotFoundError(f"no status list {sorted(missing)[0]}")
+    changed: set[str] = set()
+    for list_id in list_ids:
+        status_list = locked[list_id]
+        bits = bytearray(status_list.bitstring)
+        for index, value in changes[list_id].items():
+            if not 0 <= index < status_list.size:
+                raise ValueError(f"index {index} is outside status list {list_id}")
+            mask = 0x80 >> (index % 8)
+            before = bits[index // 8]
+            bits[index // 8] = before | mask if value else before & ~mask
+        if bytes(bits) != status_list.bitstring:
+            status_list.bitstring = bytes(bits)
+            status_list.version += 1
+            status_list.updated = now
+            changed.add(list_id)
+    session.flush()
+    return changed

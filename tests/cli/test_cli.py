@@ -1,0 +1,134 @@
+"""The vcissuer command: keys, sign, verify, with exit codes 0 / 1 / 2 and no stack traces."""
+
+from __future__ import annotations
+
+import io
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from vcissuer.cli import main
+from tests.conftest import load_json
+
+VECTORS = Path(__file__).parents[1] / "vectors"
+CREDENTIAL = VECTORS / "vcissuer/typical-microcredential.json"
+
+
+def run(*argv: str) -> tuple[int, str]:
+    out = io.StringIO()
+    code = main(list(argv), out=out)
+    return code, out.getvalue()
+
+
+@pytest.fixture
+def key_dir(tmp_path: Path) -> Path:
+    code, out = run("keys", "generate", "--name", "issuer", "--key-dir", str(tmp_path / "keys"))
+    assert code == 0
+    info = json.loads(out)
+    assert info["did"].startswith("did:key:z6Mk")
+    return tmp_path / "keys"
+
+
+def _sign(key_dir: Path, tmp_path: Path, *extra: str) -> tuple[int, str]:
+    # The credential's issuer must be the key's DID for the issuer-key check to pass.
+    code, out = run("keys", "list", "--key-dir", str(key_dir))
+    assert "issuer" in out.split()
+    from vcissuer.keys import KeyStore
+
+    pair = KeyStore(key_dir, passphrase=None).load("issuer")
+    from vcissuer.dids import did_key_from_public
+
+    doc = load_json(CREDENTIAL)
+    doc["issuer"]["id"] = did_key_from_public(pair.public_multibase)
+    path = tmp_path / "unsigned.json"
+    path.write_text(json.dumps(doc))
+    return run("sign", str(path), "--key", "issuer", "--key-dir", str(key_dir), *extra)
+
+
+def test_keys_are_files_of_mode_0600(key_dir: Path) -> None:
+    files = [p for p in key_dir.iterdir() if p.is_file()]
+    assert files
+    assert all(p.stat().st_mode & 0o777 == 0o600 for p in files)
+
+
+def test_sign_then_verify(key_dir: Path, tmp_path: Path) -> None:
+    code, signed = _sign(key_dir, tmp_path)
+    assert code == 0
+    path = tmp_path / "signed.json"
+    path.write_text(signed)
+    code, out = run("verify", str(path))
+    assert code == 0, out
+    assert out.startswith("VERIFIED")
+    code, out = run("verify", str(path), "--json")
+    assert code == 0 and json.loads(out)["verified"] is True
+
+
+def test_sign_jwt_then_verify(key_dir: Path, tmp_path: Path) -> None:
+    code, token = _sign(key_dir, tmp_path, "--format", "jwt")
+    assert code == 0 and token.count(".") == 2
+    path = tmp_path / "signed.jwt"
+    path.write_text(token)
+    code, out = run("verify", str(path), "--json")
+    assert code == 0, out
+
+
+def test_tampered_is_exit_1(key_dir: Path, tmp_path: Path) -> None:
+    _, signed = _sign(key_dir, tmp_path)
+    doc = json.loads(signed)
+    doc["name"] = "Forged"
+    path = tmp_path / "forged.json"
+    path.write_text(json.dumps(doc))
+    code, out = run("verify", str(path))
+    assert code == 1
+    assert "PROOF_VERIFICATION_ERROR" in out
+
+
+@pytest.mark.parametrize(("content", "message"), [
+    ("not json at all {", "neither JSON nor a VC-JWT"),
+    ("[1, 2]", "must be a JSON object"),
+    ("a.b.c", ""),
+])
+def test_malformed_input_is_exit_2_without_traceback(tmp_path: Path, capsys, content: str,
+                                                      message: str) -> None:
+    path = tmp_path / "bad.json"
+    path.write_text(content)
+    code, _ = run("verify", str(path))
+    assert code in (1, 2)
+    err = capsys.readouterr().err
+    assert "Traceback" not in err
+    assert message in err
+
+
+def test_unknown_context_is_exit_2(key_dir: Path, tmp_path: Path) -> None:
+    _, signed = _sign(key_dir, tmp_path)
+    doc = json.loads(signed)
+    doc["@context"].append("https://unknown.example/ctx")
+    path = tmp_path / "ctx.json"
+    path.write_text(json.dumps(doc))
+    code, out = run("verify", str(path))
+    assert code == 2
+    assert "https://unknown.example/ctx" in out
+
+
+def test_missing_file_is_exit_2(capsys) -> None:
+    assert run("verify", "/nonexistent/file.json")[0] == 2
+    assert "no such file" in capsys.readouterr().err
+
+
+def test_sample_needs_trust_for_fragment_keys() -> None:
+    sample = str(VECTORS / "1edtech-validator-ob30/valid/simple.json")
+    assert run("verify", sample)[0] == 2
+    # Its validFrom is 2010 with no validUntil: still valid.
+    assert run("verify", sample, "--trust-embedded-keys")[0] == 0
+
+
+def test_console_script_runs_as_a_process(tmp_path: Path) -> None:
+    path = tmp_path / "bad.json"
+    path.write_text("{")
+    proc = subprocess.run([sys.executable, "-m", "vcissuer.cli", "verify", str(path)],
+                          capture_output=True, text=True, check=False)
+    assert proc.returncode == 2
+    assert "Traceback" not in proc.stderr
