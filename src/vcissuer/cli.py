@@ -145,6 +145,88 @@ def cmd_verify(args: argparse.Namespace, out: TextIO) -> int:
     return EXIT_ERROR if report.could_not_check else EXIT_INVALID
 
 
+def _services() -> Any:
+    from vcissuer.api.asgi import services_from
+    from vcissuer.settings import get_settings
+
+    settings = get_settings()
+    _ensure_sqlite_folder(settings.database_url)
+    return services_from(settings)
+
+
+def _ensure_sqlite_folder(url: str) -> None:
+    if url.startswith("sqlite:///") and not url.startswith("sqlite:///:memory:"):
+        Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+
+
+DEMO_SLUG = "demo-university"
+
+
+def _ensure_demo_issuer(services: Any) -> None:
+    from vcissuer.issuance.access import ADMIN, Caller
+    from vcissuer.issuance.issuers import create_issuer
+    from vcissuer.issuance.schemas import IssuerIn
+    from vcissuer.store import IssuerRepository
+
+    with services.db.session_scope(read_only=True) as session:
+        if IssuerRepository(session).get_by_slug(DEMO_SLUG) is not None:
+            return
+    create_issuer(services, IssuerIn(slug=DEMO_SLUG, name="Demo University",
+                                     url="https://www.example.ac.uk"),
+                  caller=Caller("cli", None, frozenset({ADMIN})))
+
+
+def cmd_serve(args: argparse.Namespace, out: TextIO) -> int:
+    import uvicorn
+
+    from vcissuer.settings import get_settings
+
+    settings = get_settings()
+    services = _services()
+    if args.demo:
+        _ensure_demo_issuer(services)
+    scheme = "https" if settings.tls_enabled else "http"
+    out.write(
+        f"vcissuer {settings.base_url} (listening on {scheme}://{settings.host}:{settings.port})\n"
+        f"  database: {services.db.engine.url.render_as_string(hide_password=True)}\n"
+        f"  keys:     {settings.key_dir}\n"
+        + (f"  demo issuer: {settings.base_url}/issuers/{DEMO_SLUG}\n" if args.demo else "")
+        + "  API docs: /docs   admin API key: .venv/bin/vcissuer clients create --admin\n"
+    )
+    out.flush()
+    services.db.dispose()
+    uvicorn.run(
+        "vcissuer.api.asgi:app_from_env", factory=True, host=settings.host, port=settings.port,
+        workers=args.workers, log_level=settings.log_level,
+        ssl_certfile=str(settings.tls_certfile) if settings.tls_certfile else None,
+        ssl_keyfile=str(settings.tls_keyfile) if settings.tls_keyfile else None,
+    )
+    return EXIT_OK
+
+
+def cmd_clients_create(args: argparse.Namespace, out: TextIO) -> int:
+    from vcissuer.store import ApiClientRepository, IssuerRepository
+
+    services = _services()
+    if args.admin == bool(args.issuer):
+        raise CliError("give either --admin or --issuer SLUG")
+    scopes = ["admin"] if args.admin else (args.scope or ["manage", "issue", "revoke"])
+    with services.db.session_scope() as session:
+        issuer_id = None
+        if args.issuer:
+            issuer = IssuerRepository(session).get_by_slug(args.issuer)
+            if issuer is None:
+                raise CliError(f"no issuer {args.issuer!r}")
+            issuer_id = issuer.id
+        issued = ApiClientRepository(session).create(name=args.name, issuer_id=issuer_id,
+                                                     scopes=scopes)
+        out.write(json.dumps({"id": issued.client.id, "name": args.name,
+                              "issuer": args.issuer, "scopes": scopes,
+                              "apiKey": issued.token}, indent=2) + "\n")
+    out.write("Store the apiKey now: only its hash is kept.\n")
+    return EXIT_OK
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="vcissuer", description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="command", required=True)
@@ -178,6 +260,20 @@ def build_parser() -> argparse.ArgumentParser:
              "jwk header) as the issuer's, as the 1EdTech validator does",
     )
     verify.set_defaults(handler=cmd_verify)
+
+    serve = sub.add_parser("serve", help="run the service (configured by VCISSUER_* variables)")
+    serve.add_argument("--workers", type=int, default=1)
+    serve.add_argument("--demo", action="store_true", help="create a demo issuer if missing")
+    serve.set_defaults(handler=cmd_serve)
+
+    clients = sub.add_parser("clients", help="API keys").add_subparsers(
+        dest="clients_command", required=True)
+    create = clients.add_parser("create", help="create an API key (printed once)")
+    create.add_argument("--issuer", help="slug of the issuer the key is bound to")
+    create.add_argument("--admin", action="store_true", help="an admin key (creates issuers)")
+    create.add_argument("--scope", action="append", choices=["manage", "issue", "revoke"])
+    create.add_argument("--name", default="api client")
+    create.set_defaults(handler=cmd_clients_create)
     return parser
 
 

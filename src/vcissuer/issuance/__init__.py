@@ -1,0 +1,1 @@
+"""Application flows that touch storage: issuers, achievements, issuing, VC-API."""

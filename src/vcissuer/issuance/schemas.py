@@ -306,7 +306,7 @@ class AssessmentIn(Body):
 
 
 class BatchIn(Body):
-    items: list[dict[str, Any]] = Field(min_length=1, max_length=1000,
+    items: list[Any] = Field(min_length=1, max_length=1000,
                                         description="assessment records, each checked alone")
 
 

@@ -1,0 +1,39 @@
+"""The application factory: routers, error handlers, limits; nothing global."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import FastAPI
+
+from vcissuer import __version__
+from vcissuer.api.errors import install_error_handlers
+from vcissuer.api.limits import BodySizeLimit
+from vcissuer.api.routes import achievements, credentials, issuers
+from vcissuer.issuance.context import Services
+
+__all__ = ["create_app"]
+
+DESCRIPTION = """Issue and verify Open Badges 3.0 credentials from assessed learning outcomes.
+
+Authenticated endpoints take an API key as `Authorization: Bearer <key>` (create one with
+`vcissuer clients create`). Every error is RFC 9457 `application/problem+json` naming the field
+and the rule."""
+
+
+def create_app(services: Services, *, max_body_bytes: int = 4 * 1024 * 1024) -> FastAPI:
+    app = FastAPI(title="vcissuer", version=__version__, description=DESCRIPTION)
+    app.state.services = services
+    install_error_handlers(app)
+    app.include_router(issuers.router)
+    app.include_router(achievements.router)
+    app.include_router(credentials.router)
+
+    @app.get("/health", tags=["service"], summary="Liveness and database check")
+    def health() -> dict[str, Any]:
+        with services.db.session_scope(read_only=True) as session:
+            session.connection()
+        return {"status": "ok", "version": __version__}
+
+    app.add_middleware(BodySizeLimit, max_bytes=max_body_bytes)
+    return app

@@ -1,0 +1,26 @@
+"""The ASGI entry point for uvicorn workers: ``uvicorn --factory vcissuer.api.asgi:app_from_env``."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI
+
+from vcissuer.api.app import create_app
+from vcissuer.issuance.context import Services
+from vcissuer.settings import Settings, get_settings
+
+__all__ = ["app_from_env", "services_from"]
+
+
+def services_from(settings: Settings) -> Services:
+    passphrase = settings.key_passphrase
+    return Services.create(
+        database_url=settings.database_url,
+        key_dir=settings.key_dir,
+        passphrase=passphrase.get_secret_value().encode() if passphrase else None,
+        base_url=settings.base_url,
+    )
+
+
+def app_from_env() -> FastAPI:
+    settings = get_settings()
+    return create_app(services_from(settings), max_body_bytes=settings.max_body_bytes)

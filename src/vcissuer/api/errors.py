@@ -1,0 +1,101 @@
+"""One place that turns every error into RFC 9457 problem+json."""
+
+from __future__ import annotations
+
+import json
+import logging
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from vcissuer.api.problems import PROBLEM_JSON, Problem
+from vcissuer.issuance.errors import Conflict, Forbidden, IssuanceError, NotFound, Rejected
+from vcissuer.store import InvalidCursorError
+
+__all__ = ["install_error_handlers", "problem_response"]
+
+log = logging.getLogger("vcissuer.api")
+
+_STATUS = {NotFound: 404, Forbidden: 403, Conflict: 409, Rejected: 422}
+_TITLES = {400: "Bad Request", 401: "Unauthorized", 403: "Forbidden", 404: "Not Found",
+           405: "Method Not Allowed", 406: "Not Acceptable", 409: "Conflict",
+           413: "Content Too Large", 415: "Unsupported Media Type",
+           422: "Unprocessable Content", 429: "Too Many Requests",
+           500: "Internal Server Error"}
+
+
+def problem_response(status: int, detail: str, *, errors: list[dict[str, Any]] | None = None,
+                     instance: str | None = None, headers: dict[str, str] | None = None,
+                     slug: str | None = None) -> JSONResponse:
+    body: dict[str, Any] = {
+        "type": f"urn:vcissuer:problem:{slug or _TITLES.get(status, 'error').lower().replace(' ', '-')}",
+        "title": _TITLES.get(status, "Error"), "status": status, "detail": detail,
+    }
+    if instance:
+        body["instance"] = instance
+    if errors:
+        body["errors"] = errors
+    return JSONResponse(body, status_code=status, media_type=PROBLEM_JSON, headers=headers)
+
+
+def _field(loc: tuple[Any, ...]) -> str:
+    path = ""
+    for part in loc:
+        path += f"[{part}]" if isinstance(part, int) else (f".{part}" if path else str(part))
+    return path
+
+
+async def _validation(request: Request, exc: RequestValidationError) -> JSONResponse:
+    errors = [{"field": _field(tuple(e["loc"])), "rule": str(e["type"]), "message": str(e["msg"])}
+              for e in exc.errors()]
+    if any(e["rule"] == "json_invalid" for e in errors):
+        return problem_response(400, "the request body is not valid JSON", errors=errors,
+                                instance=request.url.path, slug="malformed-json")
+    return problem_response(422, "the request does not match the schema", errors=errors,
+                            instance=request.url.path)
+
+
+async def _issuance(request: Request, exc: IssuanceError) -> JSONResponse:
+    status = next((code for cls, code in _STATUS.items() if isinstance(exc, cls)), 400)
+    errors = [e.to_json() for e in exc.errors]
+    return problem_response(status, exc.message, errors=errors or None,
+                            instance=request.url.path)
+
+
+async def _problem(request: Request, exc: Problem) -> JSONResponse:
+    return JSONResponse(exc.to_json(instance=request.url.path), status_code=exc.status,
+                        media_type=PROBLEM_JSON, headers=exc.headers or None)
+
+
+async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+    return problem_response(exc.status_code, str(exc.detail), instance=request.url.path,
+                            headers=getattr(exc, "headers", None))
+
+
+async def _cursor(request: Request, exc: InvalidCursorError) -> JSONResponse:
+    return problem_response(400, str(exc), instance=request.url.path,
+                            errors=[{"field": "query.cursor", "rule": "cursor",
+                                     "message": str(exc)}])
+
+
+async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
+    # Never echo the exception: it may quote input or internals. The log has the type only.
+    log.error("unhandled %s on %s %s", type(exc).__name__, request.method, request.url.path)
+    return problem_response(500, "an internal error occurred; nothing was changed",
+                            instance=request.url.path)
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    app.add_exception_handler(RequestValidationError, _validation)  # type: ignore[arg-type]
+    app.add_exception_handler(IssuanceError, _issuance)  # type: ignore[arg-type]
+    app.add_exception_handler(Problem, _problem)  # type: ignore[arg-type]
+    app.add_exception_handler(StarletteHTTPException, _http)  # type: ignore[arg-type]
+    app.add_exception_handler(InvalidCursorError, _cursor)  # type: ignore[arg-type]
+    app.add_exception_handler(Exception, _unexpected)
+
+
+def dumps(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False)

@@ -1,0 +1,75 @@
+"""Credentials: issue from assessments (one or a cohort), list, fetch; VC-API issue."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Body, Header, Query, Response
+from fastapi.concurrency import run_in_threadpool
+
+from vcissuer.api.deps import CallerDep, ServicesDep
+from vcissuer.issuance import credentials, vcapi
+from vcissuer.issuance.schemas import AssessmentIn, BatchIn, VcApiIssueIn
+from vcissuer.store import CredentialFormat
+
+router = APIRouter(tags=["credentials"])
+VC_LD = "application/vc+ld+json"
+
+
+@router.post("/issuers/{slug}/credentials", status_code=201,
+             summary="Issue a credential from one assessment record",
+             responses={200: {"description": "already issued for this assessmentRef: the "
+                                             "first credential"},
+                        422: {"description": "the results do not earn the achievement"}})
+async def issue(slug: str, body: Annotated[AssessmentIn, Body()], services: ServicesDep,
+                caller: CallerDep, response: Response) -> dict[str, Any]:
+    outcome = await run_in_threadpool(credentials.issue_one, services, slug,
+                                      body.model_dump(by_alias=True, mode="json",
+                                                      exclude_none=True), caller=caller)
+    if not outcome.created:
+        response.status_code = 200
+    response.headers["Location"] = f"{services.base_url}/credentials/{outcome.record.id}"
+    return credentials.credential_view(outcome.record)
+
+
+@router.post("/issuers/{slug}/credentials/batch",
+             summary="Issue a cohort: up to 1,000 assessment records, each with its outcome")
+async def issue_batch(slug: str, body: BatchIn, services: ServicesDep,
+                      caller: CallerDep) -> dict[str, Any]:
+    return await run_in_threadpool(credentials.issue_batch, services, slug, body.items,
+                                   caller=caller)
+
+
+@router.get("/issuers/{slug}/credentials", summary="The issuer's credentials, by page")
+async def list_credentials(
+    slug: str, services: ServicesDep, caller: CallerDep,
+    achievement: Annotated[str | None, Query(max_length=500)] = None,
+    recipient: Annotated[str | None, Query(max_length=500,
+                                           description="email, did:…, or student:<id>")] = None,
+    assessment_ref: Annotated[str | None, Query(alias="assessmentRef", max_length=255)] = None,
+    limit: Annotated[int, Query(ge=1, le=1000)] = 50,
+    cursor: Annotated[str | None, Query(max_length=200)] = None,
+) -> dict[str, Any]:
+    return await run_in_threadpool(
+        credentials.list_credentials, services, slug, caller=caller, achievement=achievement,
+        recipient=recipient, assessment_ref=assessment_ref, limit=limit, cursor=cursor)
+
+
+@router.get("/credentials/{credential_id}", summary="A credential, exactly as issued (public)",
+            response_class=Response,
+            responses={200: {"content": {VC_LD: {"schema": {"type": "object"}},
+                                         "text/plain": {"schema": {"type": "string"}}}}})
+async def public_credential(credential_id: str, services: ServicesDep) -> Response:
+    record = await run_in_threadpool(credentials.public_credential, services, credential_id)
+    media = "text/plain" if record.format == CredentialFormat.JWT else VC_LD
+    return Response(record.signed, media_type=media,
+                    headers={"Cache-Control": "public, max-age=60"})
+
+
+@router.post("/credentials/issue", status_code=201, tags=["vc-api"],
+             summary="VC-API: sign a caller-supplied credential")
+async def vc_api_issue(body: VcApiIssueIn, services: ServicesDep, caller: CallerDep,
+                       idempotency_key: Annotated[str | None, Header(max_length=200)] = None
+                       ) -> dict[str, Any]:
+    return await run_in_threadpool(vcapi.issue_caller_credential, services, body, caller=caller,
+                                   idempotency_key=idempotency_key)

@@ -1,0 +1,58 @@
+"""Issuers: create (admin), read, update, rotate keys; public Profile and DID document."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Response
+from fastapi.concurrency import run_in_threadpool
+
+from vcissuer.api.deps import CallerDep, ServicesDep
+from vcissuer.issuance import issuers
+from vcissuer.issuance.schemas import IssuerIn, IssuerPatch
+
+router = APIRouter(tags=["issuers"])
+JSON_LD = "application/ld+json"
+
+
+@router.post("/issuers", status_code=201, summary="Create an issuer (admin key)")
+async def create_issuer(body: IssuerIn, services: ServicesDep, caller: CallerDep
+                        ) -> dict[str, Any]:
+    return await run_in_threadpool(issuers.create_issuer, services, body, caller=caller)
+
+
+@router.patch("/issuers/{slug}", summary="Update an issuer's profile")
+async def update_issuer(slug: str, body: IssuerPatch, services: ServicesDep,
+                        caller: CallerDep) -> dict[str, Any]:
+    return await run_in_threadpool(issuers.update_issuer, services, slug, body, caller=caller)
+
+
+@router.post("/issuers/{slug}/keys/rotate", summary="Rotate the issuer's signing key")
+async def rotate_key(slug: str, services: ServicesDep, caller: CallerDep) -> dict[str, Any]:
+    return await run_in_threadpool(issuers.rotate_key, services, slug, caller=caller)
+
+
+@router.get("/issuers/{slug}", summary="The issuer's OB 3.0 Profile (public)",
+            response_class=Response,
+            responses={200: {"content": {JSON_LD: {"schema": {"type": "object"}}}}})
+async def issuer_profile(slug: str, services: ServicesDep) -> Response:
+    def load() -> dict[str, Any]:
+        with services.db.session_scope(read_only=True) as session:
+            return issuers.profile_document(issuers.load_issuer(services, session, slug))
+
+    return _json_ld(await run_in_threadpool(load))
+
+
+@router.get("/issuers/{slug}/did.json", summary="The issuer's did:web DID document (public)",
+            response_class=Response,
+            responses={200: {"content": {"application/did+json": {"schema": {"type": "object"}}}}})
+async def did_document(slug: str, services: ServicesDep) -> Response:
+    doc = await run_in_threadpool(issuers.did_document, services, slug)
+    return _json_ld(doc, media_type="application/did+json", max_age=300)
+
+
+def _json_ld(document: Any, *, media_type: str = JSON_LD, max_age: int = 60) -> Response:
+    import json
+
+    return Response(json.dumps(document, ensure_ascii=False), media_type=media_type,
+                    headers={"Cache-Control": f"public, max-age={max_age}"})

@@ -1,0 +1,36 @@
+"""What the application flows need, built once per process and passed in explicitly."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from vcissuer.clock import Clock, system_clock
+from vcissuer.issuance.keyring import Keyring
+from vcissuer.issuance.recipients import LookupKey
+from vcissuer.jsonld import Canonicalizer, default_canonicalizer
+from vcissuer.store import Database
+
+__all__ = ["Services"]
+
+
+@dataclass
+class Services:
+    """The database, the keys, the public origin, the clock and the canonicalizer."""
+
+    db: Database
+    keyring: Keyring
+    lookup: LookupKey
+    base_url: str
+    clock: Clock = system_clock
+    canonicalizer: Canonicalizer = field(default_factory=default_canonicalizer)
+
+    @classmethod
+    def create(cls, *, database_url: str, key_dir: Path, passphrase: bytes | None,
+               base_url: str, clock: Clock = system_clock) -> Services:
+        from vcissuer.store import upgrade
+
+        db = Database.from_url(database_url)
+        upgrade(db.engine)
+        return cls(db=db, keyring=Keyring(key_dir, passphrase=passphrase),
+                   lookup=LookupKey(key_dir), base_url=base_url.rstrip("/"), clock=clock)

@@ -1,0 +1,251 @@
+"""Issuing credentials from assessment records: one, a cohort, or a caller's own (VC-API).
+
+An assessment is checked against its achievement's learning outcomes before anything is signed;
+a repeat of an assessment reference returns the credential issued the first time (decided by
+the database, so concurrent retries cannot issue twice). Signed credentials are stored exactly
+as issued.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from pydantic import ValidationError
+
+from vcissuer.credentials.builder import build_credential, build_profile
+from vcissuer.credentials.outcomes import check_results
+from vcissuer.credentials.schema import validate_achievement_credential
+from vcissuer.issuance.access import ISSUE, Caller, authorize
+from vcissuer.issuance.achievements import resolve_achievement
+from vcissuer.issuance.context import Services
+from vcissuer.issuance.errors import FieldError, IssuanceError, NotFound, Rejected
+from vcissuer.issuance.issuers import load_issuer
+from vcissuer.issuance.recipients import lookup_hash_for, recipient_from
+from vcissuer.issuance.schemas import AssessmentIn
+from vcissuer.issuance.signing import sign_credential
+from vcissuer.store import (
+    CredentialFormat,
+    CredentialRecord,
+    CredentialRepository,
+    IssuerRecord,
+    new_id,
+)
+
+__all__ = [
+    "IssueOutcome",
+    "credential_view",
+    "issue_batch",
+    "issue_one",
+    "list_credentials",
+    "public_credential",
+    "validation_errors",
+]
+
+
+@dataclass(frozen=True, slots=True)
+class IssueOutcome:
+    record: CredentialRecord
+    created: bool
+
+
+def credential_url(services: Services, credential_id: str) -> str:
+    return f"{services.base_url}/credentials/{credential_id}"
+
+
+def credential_view(record: CredentialRecord, *, include: bool = True) -> dict[str, Any]:
+    view: dict[str, Any] = {
+        "id": record.id, "state": str(record.state), "format": str(record.format),
+        "assessmentRef": record.assessment_ref, "created": record.created.isoformat(),
+    }
+    if include:
+        if record.format == CredentialFormat.JWT:
+            view["jwt"] = record.signed
+        else:
+            view["credential"] = json.loads(record.signed)
+    return view
+
+
+def validation_errors(error: ValidationError, *, prefix: str = "") -> list[FieldError]:
+    """pydantic's errors as field/rule/message, with camelCase field paths."""
+    out = []
+    for item in error.errors(include_url=False):
+        path = prefix
+        for part in item["loc"]:
+            path += f"[{part}]" if isinstance(part, int) else (f".{part}" if path else str(part))
+        out.append(FieldError(path or "(body)", str(item["type"]), str(item["msg"])))
+    return out
+
+
+@dataclass(frozen=True, slots=True)
+class _Prepared:
+    record: CredentialRecord
+
+
+def _prepare(services: Services, session: Any, issuer: IssuerRecord, assessment: AssessmentIn,
+             *, profile: dict[str, Any]) -> _Prepared:
+    """Check, build, sign and schema-validate one credential (not yet stored)."""
+    achievement = resolve_achievement(services, session, assessment.achievement_id,
+                                      issuer_id=issuer.id)
+    data = assessment.wire()
+    problems = check_results(achievement.document, data.get("results", []),
+                             credits_earned=assessment.credits_earned)
+    if problems:
+        raise Rejected("the assessment does not earn this achievement",
+                       errors=[FieldError(p.field, p.rule, p.message) for p in problems])
+    now = services.clock()
+    if assessment.valid_until is not None and assessment.valid_until <= now:
+        raise Rejected("validUntil is in the past",
+                       errors=[FieldError("validUntil", "in-the-past",
+                                          "validUntil must be later than now")])
+    recipient = recipient_from(data["recipient"], lookup=services.lookup)
+    credential_id = new_id()
+    unsigned = build_credential(
+        credential_id=credential_url(services, credential_id),
+        issuer=profile,
+        achievement=achievement.document,
+        valid_from=now,
+        subject_id=recipient.subject_id,
+        identifiers=recipient.identifiers,
+        results=data.get("results", []),
+        credits_earned=assessment.credits_earned,
+        activity_start=assessment.activity_start_date,
+        activity_end=assessment.activity_end_date,
+        evidence=data.get("evidence", []),
+        valid_until=assessment.valid_until,
+    )
+    schema_problems = validate_achievement_credential(unsigned)
+    if schema_problems:
+        raise Rejected("the credential would not conform to the OB 3.0 schema",
+                       errors=[FieldError(p.path, p.rule, p.message) for p in schema_problems])
+    signed = sign_credential(services, session, issuer, unsigned, fmt=assessment.format)
+    record = CredentialRecord(
+        id=credential_id, issuer_id=issuer.id, achievement_id=achievement.id,
+        recipient_hash=recipient.lookup_hash, assessment_ref=assessment.assessment_ref,
+        signed=signed, format=CredentialFormat(assessment.format), valid_from=now,
+        valid_until=assessment.valid_until, created=now,
+    )
+    return _Prepared(record)
+
+
+def _issuer_profile(issuer: IssuerRecord) -> dict[str, Any]:
+    return build_profile(issuer.did, issuer.profile)
+
+
+def issue_one(services: Services, slug: str, body: dict[str, Any], *,
+              caller: Caller) -> IssueOutcome:
+    """Issue one credential, or return the one already issued for its assessment reference."""
+    with services.db.session_scope() as session:
+        issuer = load_issuer(services, session, slug)
+        authorize(caller, issuer_id=issuer.id, scope=ISSUE)
+        try:
+            assessment = AssessmentIn.model_validate(body)
+        except ValidationError as error:
+            raise Rejected("the assessment record is not valid",
+                           errors=validation_errors(error)) from None
+        repo = CredentialRepository(session, clock=services.clock)
+        existing = repo.get_by_assessment_ref(assessment.assessment_ref, issuer_id=issuer.id)
+        if existing is not None:
+            return IssueOutcome(existing, created=False)
+        prepared = _prepare(services, session, issuer, assessment,
+                            profile=_issuer_profile(issuer))
+        stored = repo.insert_or_get(prepared.record)
+        return IssueOutcome(stored.record, created=stored.created)
+
+
+def issue_batch(services: Services, slug: str, items: list[Any], *,
+                caller: Caller) -> dict[str, Any]:
+    """Issue a cohort: each item gets its own outcome; a bad item never sinks the good ones."""
+    outcomes: list[dict[str, Any] | None] = [None] * len(items)
+    with services.db.session_scope() as session:
+        issuer = load_issuer(services, session, slug)
+        authorize(caller, issuer_id=issuer.id, scope=ISSUE)
+        profile = _issuer_profile(issuer)
+        repo = CredentialRepository(session, clock=services.clock)
+        pending: list[tuple[int, CredentialRecord]] = []
+        seen_refs: set[str] = set()
+        for index, item in enumerate(items):
+            try:
+                assessment = AssessmentIn.model_validate(item)
+            except ValidationError as error:
+                outcomes[index] = _rejected(index, item, Rejected(
+                    "the assessment record is not valid",
+                    errors=validation_errors(error, prefix=f"items[{index}]")))
+                continue
+            ref = assessment.assessment_ref
+            existing = repo.get_by_assessment_ref(ref, issuer_id=issuer.id)
+            if existing is not None or ref in seen_refs:
+                if existing is not None:
+                    outcomes[index] = _done(index, existing, "already-issued")
+                else:
+                    pending.append((index, CredentialRecord(assessment_ref=ref)))
+                continue
+            try:
+                prepared = _prepare(services, session, issuer, assessment, profile=profile)
+            except IssuanceError as error:
+                outcomes[index] = _rejected(index, item, error)
+                continue
+            seen_refs.add(ref)
+            pending.append((index, prepared.record))
+        fresh = [(i, r) for i, r in pending if r.signed]
+        stored = repo.insert_or_get_many([r for _, r in fresh], issuer_id=issuer.id)
+        by_ref = {}
+        for (index, _), result in zip(fresh, stored, strict=True):
+            outcomes[index] = _done(index, result.record,
+                                    "issued" if result.created else "already-issued")
+            by_ref[result.record.assessment_ref] = result.record
+        for index, record in pending:
+            if not record.signed:  # a repeat of a reference earlier in this batch
+                outcomes[index] = _done(index, by_ref[record.assessment_ref], "already-issued")
+    items_out = [o for o in outcomes if o is not None]
+    return {
+        "issued": sum(o["outcome"] == "issued" for o in items_out),
+        "alreadyIssued": sum(o["outcome"] == "already-issued" for o in items_out),
+        "rejected": sum(o["outcome"] == "rejected" for o in items_out),
+        "items": items_out,
+    }
+
+
+def _done(index: int, record: CredentialRecord, outcome: str) -> dict[str, Any]:
+    return {"index": index, "outcome": outcome, "assessmentRef": record.assessment_ref,
+            "credentialId": record.id}
+
+
+def _rejected(index: int, item: Any, error: IssuanceError) -> dict[str, Any]:
+    ref = item.get("assessmentRef") if isinstance(item, dict) else None
+    status = 404 if isinstance(error, NotFound) else 422
+    return {"index": index, "outcome": "rejected",
+            "assessmentRef": ref if isinstance(ref, str) else None,
+            "problem": {"status": status, "detail": error.message,
+                        "errors": [e.to_json() for e in error.errors] or
+                        ([{"field": error.extra["field"], "rule": "not-found",
+                           "message": error.message}] if "field" in error.extra else [])}}
+
+
+def public_credential(services: Services, credential_id: str) -> CredentialRecord:
+    with services.db.session_scope(read_only=True) as session:
+        record = CredentialRepository(session).get_public(credential_id)
+        if record is None:
+            raise NotFound(f"no credential {credential_id}")
+        return record
+
+
+def list_credentials(services: Services, slug: str, *, caller: Caller,
+                     achievement: str | None, recipient: str | None,
+                     assessment_ref: str | None, limit: int,
+                     cursor: str | None) -> dict[str, Any]:
+    with services.db.session_scope(read_only=True) as session:
+        issuer = load_issuer(services, session, slug)
+        authorize(caller, issuer_id=issuer.id, scope=ISSUE)
+        achievement_id = None
+        if achievement is not None:
+            achievement_id = resolve_achievement(services, session, achievement,
+                                                 issuer_id=issuer.id).id
+        page = CredentialRepository(session).list(
+            issuer_id=issuer.id, achievement_id=achievement_id,
+            recipient_hash=(lookup_hash_for(recipient, lookup=services.lookup)
+                            if recipient else None),
+            assessment_ref=assessment_ref, limit=limit, after=cursor)
+        return {"items": [credential_view(r, include=False) for r in page.items],
+                "nextCursor": page.next_cursor}

@@ -1,0 +1,35 @@
+"""Signing with an issuer's active key: eddsa-rdfc-2022 by default, or VC-JWT."""
+
+from __future__ import annotations
+
+import json
+from typing import Any, Literal
+
+from vcissuer.issuance.context import Services
+from vcissuer.issuance.errors import Conflict
+from vcissuer.proofs import add_proof
+from vcissuer.store import IssuerKeyRepository, IssuerRecord
+
+__all__ = ["serialize", "sign_credential"]
+
+
+def serialize(document: Any) -> str:
+    """The exact text stored and served for a JSON credential."""
+    return json.dumps(document, ensure_ascii=False, separators=(",", ":"))
+
+
+def sign_credential(services: Services, session: Any, issuer: IssuerRecord,
+                    credential: dict[str, Any], *, fmt: Literal["ldp", "jwt"] = "ldp",
+                    created: Any = None) -> str:
+    """The signed credential as text (JSON with an embedded proof, or a compact JWS)."""
+    key = IssuerKeyRepository(session).active(issuer_id=issuer.id)
+    if key is None:
+        raise Conflict("the issuer has no active key (the last one was marked compromised); "
+                       "rotate its key first")
+    signer = services.keyring.load(key.key_name).signer(key.verification_method)
+    if fmt == "jwt":
+        from vcissuer.proofs.jose import encode_vc_jwt
+
+        return encode_vc_jwt(credential, signer, header_key="kid")
+    return serialize(add_proof(credential, signer=signer, canonicalizer=services.canonicalizer,
+                               clock=services.clock, created=created))

@@ -1,0 +1,154 @@
+"""VC-API ``POST /credentials/issue``: sign a caller's own credential, claims kept as sent.
+
+https://w3c-ccg.github.io/vc-api/#issue-credential — VC 2.0, and VC 1.1 for older integrations.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from typing import Any
+from urllib.parse import urlsplit
+
+from vcissuer.clock import parse_datetime
+from vcissuer.credentials.contexts import VC_V1, VC_V2
+from vcissuer.errors import DocumentLoaderError, SafeModeError
+from vcissuer.issuance.access import ISSUE, Caller, authorize
+from vcissuer.issuance.context import Services
+from vcissuer.issuance.errors import FieldError, Rejected
+from vcissuer.issuance.issuers import load_issuer
+from vcissuer.issuance.schemas import VcApiIssueIn
+from vcissuer.issuance.signing import sign_credential
+from vcissuer.store import (
+    CredentialFormat,
+    CredentialRecord,
+    CredentialRepository,
+    IssuerRepository,
+    new_id,
+)
+from vcissuer.verify import issuer_id as issuer_of
+
+__all__ = ["check_credential_shape", "issue_caller_credential"]
+
+
+def _is_url(value: Any) -> bool:
+    if not isinstance(value, str) or any(c.isspace() for c in value):
+        return False
+    parts = urlsplit(value)
+    return bool(parts.scheme) and bool(parts.netloc or parts.path)
+
+
+def _objects(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else [value]
+
+
+def check_credential_shape(credential: Mapping[str, Any]) -> list[FieldError]:  # noqa: C901
+    """The VCDM data-model rules a credential must meet before we sign it."""
+    errors: list[FieldError] = []
+    context = credential.get("@context")
+    if not isinstance(context, list) or not context or context[0] not in (VC_V2, VC_V1):
+        errors.append(FieldError("credential.@context", "base-context",
+                                 f"the first @context must be {VC_V2} (or {VC_V1})"))
+    types = credential.get("type")
+    if "VerifiableCredential" not in _objects(types):
+        errors.append(FieldError("credential.type", "verifiable-credential",
+                                 "type must include VerifiableCredential"))
+    subjects = credential.get("credentialSubject")
+    if not subjects or not all(isinstance(s, dict) and s for s in _objects(subjects)):
+        errors.append(FieldError("credential.credentialSubject", "required",
+                                 "credentialSubject must be a non-empty object (or array)"))
+    for path, value in (("credential.id", credential.get("id")),
+                        ("credential.issuer", issuer_of(credential))):
+        if value is not None and not _is_url(value):
+            errors.append(FieldError(path, "url", f"{value!r} is not a URL"))
+    if issuer_of(credential) is None:
+        errors.append(FieldError("credential.issuer", "required",
+                                 "issuer must be a URL or an object with an id"))
+    for subject in _objects(subjects):
+        if isinstance(subject, dict) and "id" in subject and not _is_url(subject["id"]):
+            errors.append(FieldError("credential.credentialSubject.id", "url",
+                                     f"{subject['id']!r} is not a URL"))
+    v1 = isinstance(context, list) and context and context[0] == VC_V1
+    start_key, end_key = ("issuanceDate", "expirationDate") if v1 else ("validFrom", "validUntil")
+    if v1 and start_key not in credential:
+        errors.append(FieldError(f"credential.{start_key}", "required",
+                                 "a VC 1.1 credential needs issuanceDate"))
+    moments = {}
+    for key in (start_key, end_key):
+        if key in credential:
+            try:
+                moments[key] = parse_datetime(credential[key])
+            except ValueError as error:
+                errors.append(FieldError(f"credential.{key}", "datetime", str(error)))
+    if len(moments) == 2 and moments[start_key] > moments[end_key]:
+        errors.append(FieldError(f"credential.{start_key}", "before-end",
+                                 f"{start_key} is after {end_key}"))
+    for key, required in (("credentialStatus", ("type",)), ("credentialSchema", ("id", "type"))):
+        if key not in credential:
+            continue
+        for i, entry in enumerate(_objects(credential[key])):
+            if not isinstance(entry, dict) or any(not entry.get(k) for k in required):
+                errors.append(FieldError(f"credential.{key}[{i}]", "malformed",
+                                         f"each {key} needs {' and '.join(required)}"))
+            elif "id" in entry and not _is_url(entry["id"]):
+                errors.append(FieldError(f"credential.{key}[{i}].id", "url",
+                                         f"{entry['id']!r} is not a URL"))
+    if "proof" in credential:
+        errors.append(FieldError("credential.proof", "unsigned",
+                                 "send the credential without a proof"))
+    return errors
+
+
+def issue_caller_credential(services: Services, body: VcApiIssueIn, *, caller: Caller,
+                            idempotency_key: str | None = None) -> dict[str, Any]:
+    """Sign ``body.credential`` for an issuer the caller may use; store it as issued."""
+    credential = body.credential
+    with services.db.session_scope() as session:
+        slug = body.options.issuer_slug
+        if slug is None:
+            if caller.issuer_id is None:
+                raise Rejected("options.issuerSlug is required with an admin key",
+                               errors=[FieldError("options.issuerSlug", "required",
+                                                  "name the issuer to sign as")])
+            issuer = IssuerRepository(session).get(caller.issuer_id)
+        else:
+            issuer = load_issuer(services, session, slug)
+        assert issuer is not None
+        authorize(caller, issuer_id=issuer.id, scope=ISSUE)
+        errors = check_credential_shape(credential)
+        named = issuer_of(credential)
+        if named is not None and named != issuer.did:
+            errors.append(FieldError("credential.issuer", "issuer",
+                                     f"this key signs as {issuer.did}, not {named}"))
+        if errors:
+            raise Rejected("the credential cannot be issued", errors=errors)
+        repo = CredentialRepository(session, clock=services.clock)
+        ref = f"vc-api:{idempotency_key}" if idempotency_key else None
+        if ref is not None:
+            existing = repo.get_by_assessment_ref(ref, issuer_id=issuer.id)
+            if existing is not None:
+                return _response(existing)
+        try:
+            signed = sign_credential(services, session, issuer, credential,
+                                     fmt=body.options.format, created=body.options.created)
+        except SafeModeError as error:
+            raise Rejected("the credential uses terms its @context does not define",
+                           errors=[FieldError(f"credential.{error.path}", "undefined-term",
+                                              error.message)]) from None
+        except DocumentLoaderError as error:
+            raise Rejected("the credential names an unknown @context",
+                           errors=[FieldError("credential.@context", "unknown-context",
+                                              error.message)]) from None
+        now = services.clock()
+        record = CredentialRecord(
+            id=new_id(), issuer_id=issuer.id, achievement_id=None, recipient_hash=None,
+            assessment_ref=ref, signed=signed, format=CredentialFormat(body.options.format),
+            valid_from=now, valid_until=None, created=now)
+        stored = repo.insert_or_get(record)
+        return _response(stored.record)
+
+
+def _response(record: CredentialRecord) -> dict[str, Any]:
+    if record.format == CredentialFormat.JWT:
+        return {"verifiableCredential": record.signed}
+    return {"verifiableCredential": json.loads(record.signed)}
