@@ -24,8 +24,9 @@ from vcissuer.issuance.errors import FieldError, IssuanceError, NotFound, Reject
 from vcissuer.issuance.issuers import load_issuer
 from vcissuer.issuance.recipients import lookup_hash_for, recipient_from
 from vcissuer.issuance.schemas import AssessmentIn
-from vcissuer.issuance.signing import sign_credential
+from vcissuer.issuance.signing import active_signer, sign_with
 from vcissuer.store import (
+    AchievementRecord,
     CredentialFormat,
     CredentialRecord,
     CredentialRepository,
@@ -78,16 +79,40 @@ def validation_errors(error: ValidationError, *, prefix: str = "") -> list[Field
     return out
 
 
-@dataclass(frozen=True, slots=True)
-class _Prepared:
-    record: CredentialRecord
+@dataclass
+class _IssueContext:
+    """What issuing needs from the database, read once before any signing starts.
+
+    Signing is CPU work: it runs outside any write transaction, so on SQLite a batch being
+    signed never holds the write lock that other workers wait for.
+    """
+
+    issuer: IssuerRecord
+    profile: dict[str, Any]
+    signer: Any
+    achievements: dict[str, AchievementRecord]
 
 
-def _prepare(services: Services, session: Any, issuer: IssuerRecord, assessment: AssessmentIn,
-             *, profile: dict[str, Any]) -> _Prepared:
-    """Check, build, sign and schema-validate one credential (not yet stored)."""
-    achievement = resolve_achievement(services, session, assessment.achievement_id,
-                                      issuer_id=issuer.id)
+def _context(services: Services, session: Any, slug: str, caller: Caller) -> _IssueContext:
+    issuer = load_issuer(services, session, slug)
+    authorize(caller, issuer_id=issuer.id, scope=ISSUE)
+    return _IssueContext(issuer=issuer, profile=build_profile(issuer.did, issuer.profile),
+                         signer=active_signer(services, session, issuer), achievements={})
+
+
+def _achievement(services: Services, session: Any, context: _IssueContext,
+                 reference: str) -> AchievementRecord:
+    record = context.achievements.get(reference)
+    if record is None:
+        record = resolve_achievement(services, session, reference,
+                                     issuer_id=context.issuer.id)
+        context.achievements[reference] = record
+    return record
+
+
+def _prepare(services: Services, context: _IssueContext, achievement: AchievementRecord,
+             assessment: AssessmentIn) -> CredentialRecord:
+    """Check, build, schema-validate and sign one credential (no database access)."""
     data = assessment.wire()
     problems = check_results(achievement.document, data.get("results", []),
                              credits_earned=assessment.credits_earned)
@@ -103,7 +128,7 @@ def _prepare(services: Services, session: Any, issuer: IssuerRecord, assessment:
     credential_id = new_id()
     unsigned = build_credential(
         credential_id=credential_url(services, credential_id),
-        issuer=profile,
+        issuer=context.profile,
         achievement=achievement.document,
         valid_from=now,
         subject_id=recipient.subject_id,
@@ -119,38 +144,37 @@ def _prepare(services: Services, session: Any, issuer: IssuerRecord, assessment:
     if schema_problems:
         raise Rejected("the credential would not conform to the OB 3.0 schema",
                        errors=[FieldError(p.path, p.rule, p.message) for p in schema_problems])
-    signed = sign_credential(services, session, issuer, unsigned, fmt=assessment.format)
-    record = CredentialRecord(
-        id=credential_id, issuer_id=issuer.id, achievement_id=achievement.id,
+    signed = sign_with(services, context.signer, unsigned, fmt=assessment.format)
+    return CredentialRecord(
+        id=credential_id, issuer_id=context.issuer.id, achievement_id=achievement.id,
         recipient_hash=recipient.lookup_hash, assessment_ref=assessment.assessment_ref,
         signed=signed, format=CredentialFormat(assessment.format), valid_from=now,
         valid_until=assessment.valid_until, created=now,
     )
-    return _Prepared(record)
 
 
-def _issuer_profile(issuer: IssuerRecord) -> dict[str, Any]:
-    return build_profile(issuer.did, issuer.profile)
+def _parse(body: Any, *, prefix: str = "") -> AssessmentIn:
+    try:
+        return AssessmentIn.model_validate(body)
+    except ValidationError as error:
+        raise Rejected("the assessment record is not valid",
+                       errors=validation_errors(error, prefix=prefix)) from None
 
 
 def issue_one(services: Services, slug: str, body: dict[str, Any], *,
               caller: Caller) -> IssueOutcome:
     """Issue one credential, or return the one already issued for its assessment reference."""
-    with services.db.session_scope() as session:
-        issuer = load_issuer(services, session, slug)
-        authorize(caller, issuer_id=issuer.id, scope=ISSUE)
-        try:
-            assessment = AssessmentIn.model_validate(body)
-        except ValidationError as error:
-            raise Rejected("the assessment record is not valid",
-                           errors=validation_errors(error)) from None
-        repo = CredentialRepository(session, clock=services.clock)
-        existing = repo.get_by_assessment_ref(assessment.assessment_ref, issuer_id=issuer.id)
+    assessment = _parse(body)
+    with services.db.session_scope(read_only=True) as session:
+        context = _context(services, session, slug, caller)
+        existing = CredentialRepository(session).get_by_assessment_ref(
+            assessment.assessment_ref, issuer_id=context.issuer.id)
         if existing is not None:
             return IssueOutcome(existing, created=False)
-        prepared = _prepare(services, session, issuer, assessment,
-                            profile=_issuer_profile(issuer))
-        stored = repo.insert_or_get(prepared.record)
+        achievement = _achievement(services, session, context, assessment.achievement_id)
+    record = _prepare(services, context, achievement, assessment)
+    with services.db.session_scope() as session:
+        stored = CredentialRepository(session, clock=services.clock).insert_or_get(record)
         return IssueOutcome(stored.record, created=stored.created)
 
 
@@ -158,46 +182,48 @@ def issue_batch(services: Services, slug: str, items: list[Any], *,
                 caller: Caller) -> dict[str, Any]:
     """Issue a cohort: each item gets its own outcome; a bad item never sinks the good ones."""
     outcomes: list[dict[str, Any] | None] = [None] * len(items)
-    with services.db.session_scope() as session:
-        issuer = load_issuer(services, session, slug)
-        authorize(caller, issuer_id=issuer.id, scope=ISSUE)
-        profile = _issuer_profile(issuer)
-        repo = CredentialRepository(session, clock=services.clock)
-        pending: list[tuple[int, CredentialRecord]] = []
-        seen_refs: set[str] = set()
+    parsed: list[tuple[int, AssessmentIn, AchievementRecord]] = []
+    with services.db.session_scope(read_only=True) as session:
+        context = _context(services, session, slug, caller)
+        repo = CredentialRepository(session)
         for index, item in enumerate(items):
             try:
-                assessment = AssessmentIn.model_validate(item)
-            except ValidationError as error:
-                outcomes[index] = _rejected(index, item, Rejected(
-                    "the assessment record is not valid",
-                    errors=validation_errors(error, prefix=f"items[{index}]")))
-                continue
-            ref = assessment.assessment_ref
-            existing = repo.get_by_assessment_ref(ref, issuer_id=issuer.id)
-            if existing is not None or ref in seen_refs:
+                assessment = _parse(item, prefix=f"items[{index}]")
+                existing = repo.get_by_assessment_ref(assessment.assessment_ref,
+                                                      issuer_id=context.issuer.id)
                 if existing is not None:
                     outcomes[index] = _done(index, existing, "already-issued")
-                else:
-                    pending.append((index, CredentialRecord(assessment_ref=ref)))
-                continue
-            try:
-                prepared = _prepare(services, session, issuer, assessment, profile=profile)
+                    continue
+                achievement = _achievement(services, session, context,
+                                           assessment.achievement_id)
             except IssuanceError as error:
                 outcomes[index] = _rejected(index, item, error)
                 continue
-            seen_refs.add(ref)
-            pending.append((index, prepared.record))
-        fresh = [(i, r) for i, r in pending if r.signed]
-        stored = repo.insert_or_get_many([r for _, r in fresh], issuer_id=issuer.id)
-        by_ref = {}
-        for (index, _), result in zip(fresh, stored, strict=True):
-            outcomes[index] = _done(index, result.record,
-                                    "issued" if result.created else "already-issued")
-            by_ref[result.record.assessment_ref] = result.record
-        for index, record in pending:
-            if not record.signed:  # a repeat of a reference earlier in this batch
-                outcomes[index] = _done(index, by_ref[record.assessment_ref], "already-issued")
+            parsed.append((index, assessment, achievement))
+    fresh: list[tuple[int, CredentialRecord]] = []
+    repeats: list[tuple[int, str]] = []
+    signed_refs: set[str] = set()
+    for index, assessment, achievement in parsed:
+        ref = assessment.assessment_ref
+        if ref in signed_refs:  # a repeat of a reference earlier in this batch
+            repeats.append((index, ref))
+            continue
+        try:
+            fresh.append((index, _prepare(services, context, achievement, assessment)))
+        except IssuanceError as error:
+            outcomes[index] = _rejected(index, items[index], error)
+            continue
+        signed_refs.add(ref)
+    with services.db.session_scope() as session:
+        stored = CredentialRepository(session, clock=services.clock).insert_or_get_many(
+            [record for _, record in fresh], issuer_id=context.issuer.id)
+    by_ref = {}
+    for (index, _), result in zip(fresh, stored, strict=True):
+        outcomes[index] = _done(index, result.record,
+                                "issued" if result.created else "already-issued")
+        by_ref[result.record.assessment_ref] = result.record
+    for index, ref in repeats:
+        outcomes[index] = _done(index, by_ref[ref], "already-issued")
     items_out = [o for o in outcomes if o is not None]
     return {
         "issued": sum(o["outcome"] == "issued" for o in items_out),

@@ -19,7 +19,7 @@ from vcissuer.credentials.identity import identity_object
 
 __all__ = ["LookupKey", "Recipient", "lookup_hash_for", "recipient_from"]
 
-_SECRET_FILE = "recipient-lookup.secret"
+_SECRET_FILE = "recipient-lookup.secret"  # noqa: S105 - a file name, not a secret
 
 
 class LookupKey:

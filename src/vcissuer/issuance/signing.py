@@ -7,10 +7,11 @@ from typing import Any, Literal
 
 from vcissuer.issuance.context import Services
 from vcissuer.issuance.errors import Conflict
+from vcissuer.keys import Signer
 from vcissuer.proofs import add_proof
 from vcissuer.store import IssuerKeyRepository, IssuerRecord
 
-__all__ = ["serialize", "sign_credential"]
+__all__ = ["active_signer", "serialize", "sign_credential", "sign_with"]
 
 
 def serialize(document: Any) -> str:
@@ -18,15 +19,26 @@ def serialize(document: Any) -> str:
     return json.dumps(document, ensure_ascii=False, separators=(",", ":"))
 
 
-def sign_credential(services: Services, session: Any, issuer: IssuerRecord,
-                    credential: dict[str, Any], *, fmt: Literal["ldp", "jwt"] = "ldp",
-                    created: Any = None) -> str:
-    """The signed credential as text (JSON with an embedded proof, or a compact JWS)."""
+def active_signer(services: Services, session: Any, issuer: IssuerRecord) -> Signer:
+    """The issuer's active key, as a Signer named by its verification method."""
     key = IssuerKeyRepository(session).active(issuer_id=issuer.id)
     if key is None:
         raise Conflict("the issuer has no active key (the last one was marked compromised); "
                        "rotate its key first")
-    signer = services.keyring.load(key.key_name).signer(key.verification_method)
+    return services.keyring.load(key.key_name).signer(key.verification_method)
+
+
+def sign_credential(services: Services, session: Any, issuer: IssuerRecord,
+                    credential: dict[str, Any], *, fmt: Literal["ldp", "jwt"] = "ldp",
+                    created: Any = None) -> str:
+    """The signed credential as text (JSON with an embedded proof, or a compact JWS)."""
+    return sign_with(services, active_signer(services, session, issuer), credential, fmt=fmt,
+                     created=created)
+
+
+def sign_with(services: Services, signer: Signer, credential: dict[str, Any], *,
+              fmt: Literal["ldp", "jwt"] = "ldp", created: Any = None) -> str:
+    """Sign with a given Signer: eddsa-rdfc-2022 (``ldp``) or VC-JWT."""
     if fmt == "jwt":
         from vcissuer.proofs.jose import encode_vc_jwt
 

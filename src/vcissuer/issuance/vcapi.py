@@ -42,7 +42,7 @@ def _objects(value: Any) -> list[Any]:
     return value if isinstance(value, list) else [value]
 
 
-def check_credential_shape(credential: Mapping[str, Any]) -> list[FieldError]:  # noqa: C901
+def check_credential_shape(credential: Mapping[str, Any]) -> list[FieldError]:
     """The VCDM data-model rules a credential must meet before we sign it."""
     errors: list[FieldError] = []
     context = credential.get("@context")

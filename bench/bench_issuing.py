@@ -1,0 +1,175 @@
+"""Issuing through the HTTP API, end to end, against a real uvicorn server on loopback.
+
+Run: .venv/bin/python bench/bench_issuing.py [--total 10000] [--batch 500] [--workers 2]
+         [--rate 100] [--seconds 10] [--postgres URL]
+
+1. Batches: ``--total`` credentials in batches of ``--batch`` assessment records, two requests
+   in flight, through ``vcissuer serve --workers N``. Prints credentials per second.
+2. Steady load: single-credential requests at ``--rate`` per second for ``--seconds`` seconds
+   (open loop: requests are sent on schedule, whether or not earlier ones have returned).
+   Prints p50 / p99 / max latency.
+Both on SQLite, then on PostgreSQL when ``--postgres`` (or VCISSUER_TEST_POSTGRES_URL) is given.
+The load generator runs on the same 2-core machine as the server.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import httpx
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from tests.api.conftest import MICRO_CREDENTIAL, assessment  # noqa: E402
+
+VCISSUER = str(ROOT / ".venv/bin/vcissuer")
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def start_server(env: dict[str, str], workers: int, base: str) -> subprocess.Popen:
+    proc = subprocess.Popen([VCISSUER, "serve", "--workers", str(workers)], env=env,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            if httpx.get(f"{base}/health", timeout=1).status_code == 200:
+                return proc
+        except httpx.HTTPError:
+            time.sleep(0.2)
+    proc.kill()
+    raise SystemExit("the server did not start")
+
+
+def cli(env: dict[str, str], *args: str) -> dict:
+    out = subprocess.run([VCISSUER, *args], env=env, capture_output=True, text=True, check=True)
+    return json.loads(out.stdout[: out.stdout.rindex("}") + 1])
+
+
+async def batches(base: str, headers: dict, achievement: str, total: int, size: int,
+                  tag: str) -> float:
+    async with httpx.AsyncClient(base_url=base, headers=headers, timeout=600) as http:
+        chunks = [[assessment(achievement, ref=f"{tag}-{i}")
+                   for i in range(start, min(start + size, total))]
+                  for start in range(0, total, size)]
+        queue = list(chunks)
+        issued = 0
+
+        async def sender() -> None:
+            nonlocal issued
+            while queue:
+                chunk = queue.pop()
+                response = await http.post("/issuers/bench/credentials/batch",
+                                           json={"items": chunk})
+                response.raise_for_status()
+                issued += response.json()["issued"]
+
+        start = time.perf_counter()
+        await asyncio.gather(sender(), sender())
+        elapsed = time.perf_counter() - start
+        assert issued == total, issued
+        return total / elapsed
+
+
+async def steady(base: str, headers: dict, achievement: str, rate: float, seconds: float,
+                 tag: str) -> list[float]:
+    latencies: list[float] = []
+    errors = 0
+    limits = httpx.Limits(max_connections=200, max_keepalive_connections=200)
+    async with httpx.AsyncClient(base_url=base, headers=headers, timeout=30,
+                                 limits=limits) as http:
+        async def one(i: int) -> None:
+            nonlocal errors
+            start = time.perf_counter()
+            response = await http.post("/issuers/bench/credentials",
+                                       json=assessment(achievement, ref=f"{tag}-{i}"))
+            latencies.append(time.perf_counter() - start)
+            if response.status_code != 201:
+                errors += 1
+
+        tasks = []
+        begin = time.perf_counter()
+        for i in range(int(rate * seconds)):
+            delay = begin + i / rate - time.perf_counter()
+            if delay > 0:
+                await asyncio.sleep(delay)
+            tasks.append(asyncio.create_task(one(i)))
+        await asyncio.gather(*tasks)
+    if errors:
+        print(f"  {errors} requests failed")
+    return latencies
+
+
+def run(label: str, database_url: str, args: argparse.Namespace) -> None:
+    with tempfile.TemporaryDirectory() as workdir:
+        port = free_port()
+        base = f"http://127.0.0.1:{port}"
+        env = {**os.environ, "VCISSUER_DATABASE_URL": database_url,
+               "VCISSUER_KEY_DIR": f"{workdir}/keys", "VCISSUER_PORT": str(port),
+               "VCISSUER_BASE_URL": base, "VCISSUER_LOG_LEVEL": "warning"}
+        admin = cli(env, "clients", "create", "--admin")["apiKey"]
+        server = start_server(env, args.workers, base)
+        try:
+            headers = {"Authorization": f"Bearer {admin}"}
+            httpx.post(f"{base}/issuers", headers=headers,
+                       json={"slug": "bench", "name": "Bench University"}).raise_for_status()
+            key = cli(env, "clients", "create", "--issuer", "bench")["apiKey"]
+            headers = {"Authorization": f"Bearer {key}"}
+            achievement = httpx.post(f"{base}/issuers/bench/achievements", headers=headers,
+                                     json=MICRO_CREDENTIAL).json()["id"]
+            # Warm up every worker (contexts, keys).
+            asyncio.run(batches(base, headers, achievement, 200, 50, "warm"))
+            per_second = asyncio.run(batches(base, headers, achievement, args.total,
+                                             args.batch, "batch"))
+            latencies = sorted(asyncio.run(steady(base, headers, achievement, args.rate,
+                                                  args.seconds, "single")))
+        finally:
+            server.terminate()
+            server.wait(timeout=30)
+    p50 = statistics.median(latencies) * 1000
+    p99 = latencies[int(len(latencies) * 0.99) - 1] * 1000
+    print(f"{label}: {args.total} credentials in batches of {args.batch}: "
+          f"{per_second:.0f} credentials/s ({args.workers} workers)")
+    print(f"{label}: single issues at {args.rate:g}/s for {args.seconds:g}s "
+          f"({len(latencies)} requests): p50 {p50:.1f} ms, p99 {p99:.1f} ms, "
+          f"max {latencies[-1] * 1000:.1f} ms")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--total", type=int, default=10_000)
+    parser.add_argument("--batch", type=int, default=500)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--rate", type=float, default=100)
+    parser.add_argument("--seconds", type=float, default=10)
+    parser.add_argument("--postgres", default=os.environ.get("VCISSUER_TEST_POSTGRES_URL"))
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        run("SQLite", f"sqlite:///{tmp}/bench.sqlite3", args)
+    if args.postgres:
+        from sqlalchemy import create_engine, text
+
+        engine = create_engine(args.postgres.replace("postgresql://", "postgresql+psycopg://"))
+        with engine.begin() as connection:
+            connection.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
+        engine.dispose()
+        run("PostgreSQL", args.postgres, args)
+
+
+if __name__ == "__main__":
+    main()
