@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from vcissuer.cli import main
 from tests.conftest import load_json
+from vcissuer.cli import main
 
 VECTORS = Path(__file__).parents[1] / "vectors"
 CREDENTIAL = VECTORS / "vcissuer/typical-microcredential.json"
@@ -34,7 +34,7 @@ def key_dir(tmp_path: Path) -> Path:
 
 def _sign(key_dir: Path, tmp_path: Path, *extra: str) -> tuple[int, str]:
     # The credential's issuer must be the key's DID for the issuer-key check to pass.
-    code, out = run("keys", "list", "--key-dir", str(key_dir))
+    _, out = run("keys", "list", "--key-dir", str(key_dir))
     assert "issuer" in out.split()
     from vcissuer.keys import KeyStore
 

@@ -8,6 +8,7 @@ import pytest
 from sqlalchemy.exc import IntegrityError
 
 from tests.store.conftest import TickingClock
+from vcissuer.clock import Clock, system_clock
 from vcissuer.store import (
     Database,
     DuplicateError,
@@ -20,12 +21,10 @@ from vcissuer.store import (
 )
 
 
-def rotate(db: Database, issuer_id: str, name: str, clock: TickingClock | None = None
+def rotate(db: Database, issuer_id: str, name: str, clock: Clock = system_clock
            ) -> IssuerKeyRecord:
     with db.session_scope() as session:
-        repository = IssuerKeyRepository(session, clock=clock) if clock else \
-            IssuerKeyRepository(session)
-        return repository.rotate(
+        return IssuerKeyRepository(session, clock=clock).rotate(
             issuer_id=issuer_id, key_name=name, algorithm="Ed25519",
             public_multibase=f"z6Mk{name}", verification_method=f"did:web:uni#z6Mk{name}",
         )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -54,7 +55,7 @@ def schema_diff(engine: Engine) -> list[object]:
 
 def test_upgrade_creates_the_schema_of_the_records(empty_engine: Engine) -> None:
     upgrade(empty_engine)
-    assert TABLES <= set(inspect(empty_engine).get_table_names())
+    assert set(inspect(empty_engine).get_table_names()) >= TABLES
     assert schema_diff(empty_engine) == []
 
 
@@ -71,6 +72,27 @@ def test_downgrade_to_base_removes_everything_and_upgrade_restores_it(
     downgrade(empty_engine, revision="base")
     assert not TABLES & set(inspect(empty_engine).get_table_names())
     upgrade(empty_engine)
+    assert schema_diff(empty_engine) == []
+
+
+def test_workers_starting_together_migrate_once(empty_engine: Engine) -> None:
+    url = empty_engine.url.render_as_string(hide_password=False)
+    barrier = threading.Barrier(4)
+    errors: list[BaseException] = []
+
+    def start_worker() -> None:
+        try:
+            barrier.wait()
+            upgrade(url)
+        except BaseException as error:  # noqa: BLE001 - reported below
+            errors.append(error)
+
+    threads = [threading.Thread(target=start_worker) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
     assert schema_diff(empty_engine) == []
 
 

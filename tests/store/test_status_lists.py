@@ -183,7 +183,7 @@ def test_save_signed_keeps_only_the_newest(
 def test_threads_allocating_at_once_never_share_an_index(
     db: Database, issuer: IssuerRecord
 ) -> None:
-    threads_count, per_thread, size = 4, 200, 256
+    threads_count, per_thread, size = 4, 120, 128
     barrier = threading.Barrier(threads_count)
     results: list[list[tuple[str, int]]] = []
     errors: list[BaseException] = []
@@ -217,7 +217,9 @@ def test_processes_allocating_at_once_never_share_an_index(
     if db.dialect != "postgresql":
         pytest.skip("several processes share one database only on PostgreSQL")
     processes, per_process, size = 4, 500, 512
-    context = multiprocessing.get_context("spawn")
+    # forkserver: children start clean (no inherited connections) and cheaply (modules preloaded).
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload([workers.__name__])
     with context.Pool(processes) as pool:
         results = pool.starmap(
             workers.allocate,
@@ -228,3 +230,23 @@ def test_processes_allocating_at_once_never_share_an_index(
     check_lists(db, issuer.id, slots, size)
     with db.session_scope(read_only=True) as session:
         assert session.scalar(select(func.count()).select_from(StatusIndexRecord)) == len(slots)
+
+
+def test_set_bits_sees_changes_committed_after_the_session_read_the_list(
+    db: Database, issuer: IssuerRecord
+) -> None:
+    if db.dialect != "postgresql":
+        pytest.skip("SQLite's write lock keeps a second writer out of the window")
+    (list_id, _), = allocate(db, issuer.id, 1)
+    with db.session_scope() as session:
+        repository = StatusListRepository(session)
+        stale = repository.get(list_id, issuer_id=issuer.id)
+        assert stale is not None and not any(stale.bitstring)
+        with db.session_scope() as other:  # another worker, committing in between
+            StatusListRepository(other).set_bits({list_id: {5: True}}, issuer_id=issuer.id)
+        repository.set_bits({list_id: {6: True}}, issuer_id=issuer.id)
+    with db.session_scope(read_only=True) as session:
+        status_list = StatusListRepository(session).get(list_id, issuer_id=issuer.id)
+    assert status_list is not None
+    assert status_list.bitstring[0] == 0b0000_0110
+    assert status_list.version == 2

@@ -9,13 +9,13 @@ from vcissuer.store import Database, StatusListRepository, StatusPurpose
 
 def allocate(url: str, issuer_id: str, total: int, list_size: int, seed: int
              ) -> list[tuple[str, int]]:
-    """Allocate ``total`` indices in transactions of 1-9, as separate workers would."""
+    """Allocate ``total`` indices in transactions of 1-16, as separate workers would."""
     database = Database.from_url(url)
     sizes = random.Random(seed)
     slots: list[tuple[str, int]] = []
     try:
         while len(slots) < total:
-            count = min(total - len(slots), sizes.randint(1, 9))
+            count = min(total - len(slots), sizes.randint(1, 16))
             with database.session_scope() as session:
                 allocated = StatusListRepository(session, list_size=list_size).allocate(
                     issuer_id=issuer_id, purpose=StatusPurpose.REVOCATION, count=count)

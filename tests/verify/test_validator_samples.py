@@ -13,9 +13,9 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import load_json
 from vcissuer.dids import CompositeResolver, DidKeyResolver, FragmentKeyResolver
 from vcissuer.verify import Outcome, verify_credential
-from tests.conftest import load_json
 
 SAMPLES = Path(__file__).parents[1] / "vectors/1edtech-validator-ob30"
 RESOLVER = CompositeResolver([DidKeyResolver(), FragmentKeyResolver()])

@@ -9,7 +9,7 @@ from fastapi import FastAPI
 from vcissuer import __version__
 from vcissuer.api.errors import install_error_handlers
 from vcissuer.api.limits import BodySizeLimit
-from vcissuer.api.routes import achievements, credentials, issuers
+from vcissuer.api.routes import achievements, credentials, issuers, status
 from vcissuer.issuance.context import Services
 
 __all__ = ["create_app"]
@@ -28,6 +28,7 @@ def create_app(services: Services, *, max_body_bytes: int = 4 * 1024 * 1024) -> 
     app.include_router(issuers.router)
     app.include_router(achievements.router)
     app.include_router(credentials.router)
+    app.include_router(status.router)
 
     @app.get("/health", tags=["service"], summary="Liveness and database check")
     def health() -> dict[str, Any]:

@@ -1,4 +1,4 @@
-"""The ASGI entry point for uvicorn workers: ``uvicorn --factory vcissuer.api.asgi:app_from_env``."""
+"""The ASGI entry point: ``uvicorn --factory vcissuer.api.asgi:app_from_env``."""
 
 from __future__ import annotations
 

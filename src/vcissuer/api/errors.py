@@ -30,8 +30,9 @@ _TITLES = {400: "Bad Request", 401: "Unauthorized", 403: "Forbidden", 404: "Not 
 def problem_response(status: int, detail: str, *, errors: list[dict[str, Any]] | None = None,
                      instance: str | None = None, headers: dict[str, str] | None = None,
                      slug: str | None = None) -> JSONResponse:
+    slug = slug or _TITLES.get(status, "error").lower().replace(" ", "-")
     body: dict[str, Any] = {
-        "type": f"urn:vcissuer:problem:{slug or _TITLES.get(status, 'error').lower().replace(' ', '-')}",
+        "type": f"urn:vcissuer:problem:{slug}",
         "title": _TITLES.get(status, "Error"), "status": status, "detail": detail,
     }
     if instance:

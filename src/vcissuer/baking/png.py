@@ -98,7 +98,9 @@ def unbake_png(png: bytes) -> dict[str, Any] | str:
     https://www.imsglobal.org/spec/ob/v3p0/#png-extracting — a compressed chunk (flag 1,
     method 0) is accepted on read, as PNG readers do.
     """
-    for chunk in _chunks(png):
+    # The whole file is checked first: a truncated or corrupt image is an error even when the
+    # credential chunk itself is intact.
+    for chunk in list(_chunks(png)):
         if chunk.type == b"iTXt" and _keyword(chunk) == KEYWORD:
             return parse_credential_text(_itxt_text(chunk.data))
     raise NotBakedError("the PNG has no openbadgecredential iTXt chunk")

@@ -25,6 +25,7 @@ from vcissuer.issuance.issuers import load_issuer
 from vcissuer.issuance.recipients import lookup_hash_for, recipient_from
 from vcissuer.issuance.schemas import AssessmentIn
 from vcissuer.issuance.signing import active_signer, sign_with
+from vcissuer.issuance.status import StatusAssignment, purpose_of, status_entries
 from vcissuer.store import (
     AchievementRecord,
     CredentialFormat,
@@ -111,19 +112,10 @@ def _achievement(services: Services, session: Any, context: _IssueContext,
 
 
 def _prepare(services: Services, context: _IssueContext, achievement: AchievementRecord,
-             assessment: AssessmentIn) -> CredentialRecord:
-    """Check, build, schema-validate and sign one credential (no database access)."""
+             assessment: AssessmentIn, status: StatusAssignment | None) -> CredentialRecord:
+    """Build, schema-validate and sign one checked credential (no database access)."""
     data = assessment.wire()
-    problems = check_results(achievement.document, data.get("results", []),
-                             credits_earned=assessment.credits_earned)
-    if problems:
-        raise Rejected("the assessment does not earn this achievement",
-                       errors=[FieldError(p.field, p.rule, p.message) for p in problems])
     now = services.clock()
-    if assessment.valid_until is not None and assessment.valid_until <= now:
-        raise Rejected("validUntil is in the past",
-                       errors=[FieldError("validUntil", "in-the-past",
-                                          "validUntil must be later than now")])
     recipient = recipient_from(data["recipient"], lookup=services.lookup)
     credential_id = new_id()
     unsigned = build_credential(
@@ -139,6 +131,7 @@ def _prepare(services: Services, context: _IssueContext, achievement: Achievemen
         activity_end=assessment.activity_end_date,
         evidence=data.get("evidence", []),
         valid_until=assessment.valid_until,
+        credential_status=status.entry if status else None,
     )
     schema_problems = validate_achievement_credential(unsigned)
     if schema_problems:
@@ -150,7 +143,24 @@ def _prepare(services: Services, context: _IssueContext, achievement: Achievemen
         recipient_hash=recipient.lookup_hash, assessment_ref=assessment.assessment_ref,
         signed=signed, format=CredentialFormat(assessment.format), valid_from=now,
         valid_until=assessment.valid_until, created=now,
+        status_list_id=status.status_list_id if status else None,
+        status_index=status.status_index if status else None,
     )
+
+
+def check_assessment(services: Services, achievement: AchievementRecord,
+                     assessment: AssessmentIn) -> None:
+    """Rejected unless the results earn the achievement (nothing is allocated or signed)."""
+    problems = check_results(achievement.document,
+                             [r.wire() for r in assessment.results],
+                             credits_earned=assessment.credits_earned)
+    if problems:
+        raise Rejected("the assessment does not earn this achievement",
+                       errors=[FieldError(p.field, p.rule, p.message) for p in problems])
+    if assessment.valid_until is not None and assessment.valid_until <= services.clock():
+        raise Rejected("validUntil is in the past",
+                       errors=[FieldError("validUntil", "in-the-past",
+                                          "validUntil must be later than now")])
 
 
 def _parse(body: Any, *, prefix: str = "") -> AssessmentIn:
@@ -172,7 +182,9 @@ def issue_one(services: Services, slug: str, body: dict[str, Any], *,
         if existing is not None:
             return IssueOutcome(existing, created=False)
         achievement = _achievement(services, session, context, assessment.achievement_id)
-    record = _prepare(services, context, achievement, assessment)
+    check_assessment(services, achievement, assessment)
+    status = status_entries(services, context.issuer, [purpose_of(achievement)])[0]
+    record = _prepare(services, context, achievement, assessment, status)
     with services.db.session_scope() as session:
         stored = CredentialRepository(session, clock=services.clock).insert_or_get(record)
         return IssueOutcome(stored.record, created=stored.created)
@@ -200,20 +212,30 @@ def issue_batch(services: Services, slug: str, items: list[Any], *,
                 outcomes[index] = _rejected(index, item, error)
                 continue
             parsed.append((index, assessment, achievement))
-    fresh: list[tuple[int, CredentialRecord]] = []
+    # Check every item before allocating status indices for the ones that will be signed.
+    to_sign: list[tuple[int, AssessmentIn, AchievementRecord]] = []
     repeats: list[tuple[int, str]] = []
-    signed_refs: set[str] = set()
+    first_of: set[str] = set()
     for index, assessment, achievement in parsed:
         ref = assessment.assessment_ref
-        if ref in signed_refs:  # a repeat of a reference earlier in this batch
+        if ref in first_of:  # a repeat of a reference earlier in this batch
             repeats.append((index, ref))
             continue
         try:
-            fresh.append((index, _prepare(services, context, achievement, assessment)))
+            check_assessment(services, achievement, assessment)
         except IssuanceError as error:
             outcomes[index] = _rejected(index, items[index], error)
             continue
-        signed_refs.add(ref)
+        first_of.add(ref)
+        to_sign.append((index, assessment, achievement))
+    statuses = status_entries(services, context.issuer,
+                              [purpose_of(achievement) for _, _, achievement in to_sign])
+    fresh: list[tuple[int, CredentialRecord]] = []
+    for (index, assessment, achievement), status in zip(to_sign, statuses, strict=True):
+        try:
+            fresh.append((index, _prepare(services, context, achievement, assessment, status)))
+        except IssuanceError as error:
+            outcomes[index] = _rejected(index, items[index], error)
     with services.db.session_scope() as session:
         stored = CredentialRepository(session, clock=services.clock).insert_or_get_many(
             [record for _, record in fresh], issuer_id=context.issuer.id)
@@ -223,7 +245,11 @@ def issue_batch(services: Services, slug: str, items: list[Any], *,
                                 "issued" if result.created else "already-issued")
         by_ref[result.record.assessment_ref] = result.record
     for index, ref in repeats:
-        outcomes[index] = _done(index, by_ref[ref], "already-issued")
+        if ref in by_ref:
+            outcomes[index] = _done(index, by_ref[ref], "already-issued")
+        else:  # its first occurrence failed to sign
+            outcomes[index] = _rejected(index, items[index], Rejected(
+                "an earlier item with this assessmentRef was rejected"))
     items_out = [o for o in outcomes if o is not None]
     return {
         "issued": sum(o["outcome"] == "issued" for o in items_out),

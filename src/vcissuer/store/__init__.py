@@ -47,7 +47,7 @@ from vcissuer.store.repositories import (
     hash_token,
 )
 
-__all__ = [  # noqa: RUF022 - grouped by role (STYLE.md), sorted within a group
+__all__ = [
     # engine and migrations
     "Database",
     "make_engine",

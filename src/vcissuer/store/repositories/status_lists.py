@@ -33,8 +33,8 @@ __all__ = ["StatusListRepository", "StatusSlot", "apply_bits", "get_bit"]
 
 # Keep IN (...) lists well under every driver's parameter limit.
 _CHUNK = 500
-# Below this share of free indices, read the taken ones instead of guessing.
-_DENSE_FREE_SHARE = 0.25
+# Past this many guesses for one round, read the taken indices instead of guessing.
+_MAX_GUESSES = 4096
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,6 +103,8 @@ class StatusListRepository(Repository):
             .order_by(StatusListRecord.created, StatusListRecord.id)
             .limit(1)
             .with_for_update(key_share=True)
+            # A copy loaded earlier in this session must not hide what the lock now shows.
+            .execution_options(populate_existing=True)
         ).first()
         if status_list is not None:
             return status_list
@@ -123,21 +125,23 @@ class StatusListRepository(Repository):
         return status_list
 
     def _pick_free(self, status_list: StatusListRecord, count: int) -> list[int]:
-        """``count`` random indices of ``status_list`` not given out yet."""
+        """``count`` random indices of ``status_list`` not given out yet.
+
+        Guess and check the guesses against the database while the list is sparse enough for
+        that to be cheap; read every taken index only when it is nearly full.
+        """
         free = status_list.size - status_list.allocated
         if free < count:
             raise RuntimeError("status list has fewer free indices than requested")
-        if free <= _DENSE_FREE_SHARE * status_list.size or free <= 2 * count:
-            taken = set(self._taken(status_list.id, None))
-            unused = [index for index in range(status_list.size) if index not in taken]
-            return self._rng.sample(unused, count)
         chosen: list[int] = []
         while len(chosen) < count:
             wanted = count - len(chosen)
             # Enough guesses that, at this fill level, most rounds need no retry.
-            guesses = min(
-                status_list.size, math.ceil(wanted * status_list.size / free * 1.25) + 8
-            )
+            guesses = math.ceil(wanted * status_list.size / (free - len(chosen)) * 1.25) + 8
+            if guesses > min(_MAX_GUESSES, status_list.size // 2):
+                taken = set(self._taken(status_list.id, None)).union(chosen)
+                unused = [index for index in range(status_list.size) if index not in taken]
+                return chosen + self._rng.sample(unused, wanted)
             candidates = set(self._rng.sample(range(status_list.size), guesses))
             candidates.difference_update(chosen)
             candidates.difference_update(self._taken(status_list.id, candidates))
@@ -262,6 +266,8 @@ def apply_bits(
             .where(StatusListRecord.id.in_(list_ids), StatusListRecord.issuer_id == issuer_id)
             .order_by(StatusListRecord.id)
             .with_for_update(key_share=True)
+            # A copy loaded earlier in this session must not hide what the lock now shows.
+            .execution_options(populate_existing=True)
         )
     }
     missing = set(list_ids) - locked.keys()
