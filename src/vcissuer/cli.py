@@ -227,6 +227,24 @@ def cmd_clients_create(args: argparse.Namespace, out: TextIO) -> int:
     return EXIT_OK
 
 
+def cmd_credentials_status(args: argparse.Namespace, out: TextIO) -> int:
+    """Revoke, suspend or reinstate credentials as registry staff (audited as cli:<user>)."""
+    import getpass
+
+    from vcissuer.issuance.access import ADMIN, Caller
+    from vcissuer.issuance.status import change_status
+    from vcissuer.store import StatusAction
+
+    services = _services()
+    actor = f"cli:{getpass.getuser()}"
+    results = change_status(services, args.issuer, args.ids,
+                            action=StatusAction(args.credentials_command),
+                            reason=args.reason, caller=Caller(actor, None, frozenset({ADMIN})))
+    out.write(json.dumps({"items": results}, indent=2) + "\n")
+    failed = [r for r in results if r["outcome"] in ("not_found", "not_allowed")]
+    return EXIT_INVALID if failed else EXIT_OK
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="vcissuer", description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="command", required=True)
@@ -274,6 +292,16 @@ def build_parser() -> argparse.ArgumentParser:
     create.add_argument("--scope", action="append", choices=["manage", "issue", "revoke"])
     create.add_argument("--name", default="api client")
     create.set_defaults(handler=cmd_clients_create)
+
+    creds = sub.add_parser("credentials", help="revoke, suspend, reinstate").add_subparsers(
+        dest="credentials_command", required=True)
+    for action, text in (("revoke", "revoke (final)"), ("suspend", "suspend"),
+                         ("reinstate", "reinstate a suspended credential")):
+        change = creds.add_parser(action, help=text)
+        change.add_argument("ids", nargs="+", help="credential ids (uuid)")
+        change.add_argument("--issuer", required=True, help="issuer slug")
+        change.add_argument("--reason", required=True, help="recorded in the audit trail")
+        change.set_defaults(handler=cmd_credentials_status)
     return parser
 
 

@@ -132,3 +132,39 @@ def test_console_script_runs_as_a_process(tmp_path: Path) -> None:
                           capture_output=True, text=True, check=False)
     assert proc.returncode == 2
     assert "Traceback" not in proc.stderr
+
+
+def test_registry_staff_revoke_from_the_command_line(tmp_path: Path, monkeypatch) -> None:
+    from vcissuer.settings import get_settings
+
+    monkeypatch.setenv("VCISSUER_DATABASE_URL", f"sqlite:///{tmp_path}/db.sqlite3")
+    monkeypatch.setenv("VCISSUER_KEY_DIR", str(tmp_path / "keys"))
+    get_settings.cache_clear()
+    try:
+        from vcissuer.cli import _ensure_demo_issuer, _services
+        from vcissuer.issuance.access import ADMIN, Caller
+        from vcissuer.issuance.achievements import create_achievement
+        from vcissuer.issuance.credentials import issue_one
+        from vcissuer.issuance.schemas import AchievementIn
+        from tests.api.conftest import MICRO_CREDENTIAL, assessment
+
+        services = _services()
+        _ensure_demo_issuer(services)
+        admin = Caller("t", None, frozenset({ADMIN}))
+        achievement = create_achievement(services, "demo-university",
+                                         AchievementIn.model_validate(MICRO_CREDENTIAL),
+                                         caller=admin)
+        issued = issue_one(services, "demo-university", assessment(achievement["id"]),
+                           caller=admin)
+        code, out = run("credentials", "revoke", issued.record.id, "--issuer",
+                        "demo-university", "--reason", "awarded in error")
+        assert code == 0, out
+        assert json.loads(out)["items"][0]["state"] == "revoked"
+        code, out = run("credentials", "reinstate", issued.record.id, "--issuer",
+                        "demo-university", "--reason", "undo")
+        assert code == 1
+        assert json.loads(out)["items"][0]["outcome"] == "not_allowed"
+        code, out = run("clients", "create", "--issuer", "demo-university", "--scope", "issue")
+        assert code == 0 and json.loads(out[: out.rindex("}") + 1])["apiKey"].startswith("vci_")
+    finally:
+        get_settings.cache_clear()
