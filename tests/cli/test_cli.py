@@ -141,12 +141,12 @@ def test_registry_staff_revoke_from_the_command_line(tmp_path: Path, monkeypatch
     monkeypatch.setenv("VCISSUER_KEY_DIR", str(tmp_path / "keys"))
     get_settings.cache_clear()
     try:
+        from tests.api.conftest import MICRO_CREDENTIAL, assessment
         from vcissuer.cli import _ensure_demo_issuer, _services
         from vcissuer.issuance.access import ADMIN, Caller
         from vcissuer.issuance.achievements import create_achievement
         from vcissuer.issuance.credentials import issue_one
         from vcissuer.issuance.schemas import AchievementIn
-        from tests.api.conftest import MICRO_CREDENTIAL, assessment
 
         services = _services()
         _ensure_demo_issuer(services)

@@ -15,7 +15,7 @@ from vcissuer.credentials.contexts import VC_V1, VC_V2
 from vcissuer.errors import DocumentLoaderError, SafeModeError
 from vcissuer.issuance.access import ISSUE, Caller, authorize
 from vcissuer.issuance.context import Services
-from vcissuer.issuance.errors import FieldError, Rejected
+from vcissuer.issuance.errors import FieldError, NotFound, Rejected
 from vcissuer.issuance.issuers import load_issuer
 from vcissuer.issuance.schemas import VcApiIssueIn
 from vcissuer.issuance.signing import sign_credential
@@ -111,9 +111,10 @@ def issue_caller_credential(services: Services, body: VcApiIssueIn, *, caller: C
                                errors=[FieldError("options.issuerSlug", "required",
                                                   "name the issuer to sign as")])
             issuer = IssuerRepository(session).get(caller.issuer_id)
+            if issuer is None:
+                raise NotFound("the issuer of this API key no longer exists")
         else:
             issuer = load_issuer(services, session, slug)
-        assert issuer is not None
         authorize(caller, issuer_id=issuer.id, scope=ISSUE)
         errors = check_credential_shape(credential)
         named = issuer_of(credential)

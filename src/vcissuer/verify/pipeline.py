@@ -1,8 +1,10 @@
 """The verification pipeline: checks in the order OB 3.0 section "Verification" runs them.
 
-https://www.imsglobal.org/spec/ob/v3p0/#verification-and-validation — so far: proof, issuer
-key, validity period. Keys are resolved through an injected, synchronous resolver; the network
-layer (did:web, https) fetches documents before this runs.
+https://www.imsglobal.org/spec/ob/v3p0/#verification-and-validation — structure (VCDM rules,
+OB rules, JSON Schema), proof, issuer key, status, validity period, endorsements; each reported
+separately. Nothing here does I/O: keys come from an injected synchronous resolver and status
+lists and schemas from a :class:`Retrieved` that the network layer filled beforehand
+(:mod:`vcissuer.verify.retrieval`). Without one, status is "could not check".
 """
 
 from __future__ import annotations
@@ -17,10 +19,18 @@ from vcissuer.errors import INVALID_VERIFICATION_METHOD, PARSING_ERROR, VcError
 from vcissuer.jsonld import DocumentCanonicalizer
 from vcissuer.proofs import verify_proofs
 from vcissuer.proofs.result import Problem, ProofSetResult
+from vcissuer.verify.credential_status import StatusListCache, check_credential_status
+from vcissuer.verify.documents import Retrieved
+from vcissuer.verify.endorsements import check_endorsements
 from vcissuer.verify.report import Check, Outcome, VerificationReport
+from vcissuer.verify.structure import check_structure
 from vcissuer.verify.validity import DEFAULT_SKEW, check_validity_period
 
-__all__ = ["issuer_id", "verify_credential"]
+__all__ = ["DEFAULT_ENDORSEMENT_DEPTH", "issuer_id", "verify_credential"]
+
+# The credential's endorsements, and theirs; deeper ones are not verified.
+DEFAULT_ENDORSEMENT_DEPTH = 2
+_PRE_REC_SUITES = {"eddsa-2022": "eddsa-rdfc-2022"}
 
 
 def issuer_id(credential: Mapping[str, Any]) -> str | None:
@@ -37,31 +47,78 @@ def verify_credential(
     credential: Mapping[str, Any] | str,
     *,
     resolver: VerificationMethodResolver,
+    retrieved: Retrieved | None = None,
     clock: Clock = system_clock,
     skew: timedelta = DEFAULT_SKEW,
     canonicalizer: DocumentCanonicalizer | None = None,
     trust_header_keys: bool = False,
+    status_cache: StatusListCache | None = None,
+    endorsement_depth: int = DEFAULT_ENDORSEMENT_DEPTH,
+    location: str = "",
 ) -> VerificationReport:
     """Verify a JSON-LD credential with embedded proofs, or a VC-JWT compact string.
 
-    ``trust_header_keys``: accept a VC-JWT key carried in its own ``jwk`` header as the
-    issuer's (as the 1EdTech validator does). Off by default: such a key proves only that the
-    token was signed by whoever made it, so the issuer key check is "could not check".
+    ``retrieved``: status lists and extension schemas fetched beforehand (None: offline, and
+    the status check cannot be made). ``trust_header_keys``: accept a VC-JWT key carried in
+    its own ``jwk`` header as the issuer's (as the 1EdTech validator does); off by default,
+    since such a key proves only that the token was signed by whoever made it.
     """
     if isinstance(credential, str):
-        return _verify_jwt(credential, resolver=resolver, clock=clock, skew=skew,
-                           trust_header_keys=trust_header_keys)
-    if not isinstance(credential, Mapping):
-        return VerificationReport(checks=(Check("structure", Outcome.FAILED, (
-            Problem(PARSING_ERROR, "a credential must be a JSON object or a VC-JWT"),)),))
+        secured = _verify_jwt(credential, resolver=resolver,
+                              trust_header_keys=trust_header_keys)
+        document, fmt = secured[0], "jwt"
+    elif isinstance(credential, Mapping):
+        secured = _verify_embedded(credential, resolver=resolver, clock=clock,
+                                   canonicalizer=canonicalizer)
+        document, fmt = credential, "ldp"
+    else:
+        return VerificationReport(checks=(Check.from_problems("structure", [Problem(
+            PARSING_ERROR, "a credential must be a JSON object or a VC-JWT")]),),
+            location=location)
+    _, proof_check, key_check = secured
+    if document is None:
+        return VerificationReport(checks=(proof_check,), format=fmt, location=location)
+
+    def verify_endorsement(value: Any, where: str) -> VerificationReport:
+        return verify_credential(
+            value, resolver=resolver, retrieved=retrieved, clock=clock, skew=skew,
+            canonicalizer=canonicalizer, trust_header_keys=trust_header_keys,
+            status_cache=status_cache, endorsement_depth=endorsement_depth - 1,
+            location=f"{location}.{where}" if location else where)
+
+    status_check, statuses = check_credential_status(
+        document, issuer=issuer_id(document), retrieved=retrieved, resolver=resolver,
+        clock=clock, skew=skew, canonicalizer=canonicalizer, cache=status_cache)
+    checks = [
+        check_structure(document, retrieved=retrieved),
+        proof_check,
+        key_check,
+        status_check,
+        check_validity_period(document, now=clock(), skew=skew),
+        check_endorsements(document, depth=endorsement_depth, verify=verify_endorsement),
+    ]
+    refresh = _refresh_note(document)
+    if refresh is not None:
+        checks.append(refresh)
+    return VerificationReport(checks=tuple(checks), credential=dict(document), format=fmt,
+                              location=location, statuses=statuses)
+
+
+def _verify_embedded(
+    credential: Mapping[str, Any],
+    *,
+    resolver: VerificationMethodResolver,
+    clock: Clock,
+    canonicalizer: DocumentCanonicalizer | None,
+) -> tuple[Mapping[str, Any], Check, Check]:
     proofs = verify_proofs(credential, resolver=resolver, clock=clock,
                            canonicalizer=canonicalizer)
-    checks = (
-        Check.from_problems("proof", proofs.all_problems()),
-        _check_issuer_key(credential, proofs),
-        check_validity_period(credential, now=clock(), skew=skew),
-    )
-    return VerificationReport(checks=checks, credential=dict(credential))
+    suites = [str(r.proof.get("cryptosuite") or r.proof.get("type")) for r in proofs.results]
+    notes = tuple(f"cryptosuite {name!r} is the pre-Recommendation name of "
+                  f"{_PRE_REC_SUITES[name]!r}" for name in suites if name in _PRE_REC_SUITES)
+    proof_check = Check.from_problems("proof", proofs.all_problems(),
+                                      detail=", ".join(suites), notes=notes)
+    return credential, proof_check, _check_issuer_key(credential, proofs)
 
 
 def _check_issuer_key(credential: Mapping[str, Any], proofs: ProofSetResult) -> Check:
@@ -89,40 +146,46 @@ def _verify_jwt(
     token: str,
     *,
     resolver: VerificationMethodResolver,
-    clock: Clock,
-    skew: timedelta,
     trust_header_keys: bool,
-) -> VerificationReport:
+) -> tuple[Mapping[str, Any] | None, Check, Check]:
     from vcissuer.proofs.jose import verify_vc_jwt
 
     try:
-        outcome = verify_vc_jwt(token, resolver=resolver)
+        outcome = verify_vc_jwt(token.strip(), resolver=resolver)
     except VcError as error:
-        return VerificationReport(
-            checks=(Check.from_problems("proof", [Problem(error.code, error.message)]),),
-            format="jwt",
-        )
+        failed = Check.from_problems("proof", [Problem(error.code, error.message)],
+                                     detail="VC-JWT")
+        return None, failed, failed
     credential = outcome.credential
-    checks = [Check.from_problems("proof", list(outcome.problems))]
+    proof_check = Check.from_problems("proof", list(outcome.problems),
+                                      detail=f"VC-JWT {outcome.header.get('alg')}")
     issuer = issuer_id(credential) if isinstance(credential, Mapping) else None
     controller = outcome.controller
     if outcome.key_source == "jwk":
         if trust_header_keys:
-            checks.append(Check("issuer key", Outcome.PASSED,
-                                detail="key from the token header, trusted by option"))
+            key_check = Check("issuer key", Outcome.PASSED,
+                              detail="key from the token header, trusted by option")
         else:
-            checks.append(Check.from_problems("issuer key", [Problem(
+            key_check = Check.from_problems("issuer key", [Problem(
                 INVALID_VERIFICATION_METHOD,
                 "the key travels in the token's own header and is not bound to the issuer",
-                kind="error")]))
+                kind="error")])
+    elif controller is None:
+        key_check = Check.from_problems("issuer key", [Problem(
+            INVALID_VERIFICATION_METHOD, "the signing key could not be resolved", kind="error")])
     elif controller == issuer and issuer is not None:
-        checks.append(Check("issuer key", Outcome.PASSED, detail=issuer))
+        key_check = Check("issuer key", Outcome.PASSED, detail=issuer)
     else:
-        checks.append(Check.from_problems("issuer key", [Problem(
+        key_check = Check.from_problems("issuer key", [Problem(
             INVALID_VERIFICATION_METHOD,
-            f"the signing key is controlled by {controller!r}, not the issuer {issuer!r}")]))
-    if isinstance(credential, Mapping):
-        checks.append(check_validity_period(credential, now=clock(), skew=skew))
-    return VerificationReport(checks=tuple(checks),
-                              credential=dict(credential) if credential else None,
-                              format="jwt")
+            f"the signing key is controlled by {controller!r}, not the issuer {issuer!r}")])
+    return credential, proof_check, key_check
+
+
+def _refresh_note(credential: Mapping[str, Any]) -> Check | None:
+    """OB 3.0 step 3: a refresh service is optional to use; say that it was not used."""
+    service = credential.get("refreshService")
+    if service is None:
+        return None
+    return Check("refresh", Outcome.NOT_APPLICABLE,
+                 detail="the credential offers a refresh service; it was verified as presented")
