@@ -131,11 +131,9 @@ def _print_report(report: Any, out: TextIO) -> None:
 
 
 def cmd_verify(args: argparse.Namespace, out: TextIO) -> int:
-    from vcissuer.verify import verify_credential
+    import asyncio
 
-    credential = _parse_credential(_read_input(args.file))
-    report = verify_credential(credential, resolver=_resolver(args),
-                               trust_header_keys=args.trust_embedded_keys)
+    report = asyncio.run(_verify(args))
     if args.json:
         out.write(json.dumps(report.to_json(), indent=2) + "\n")
     else:
@@ -143,6 +141,58 @@ def cmd_verify(args: argparse.Namespace, out: TextIO) -> int:
     if report.verified:
         return EXIT_OK
     return EXIT_ERROR if report.could_not_check else EXIT_INVALID
+
+
+def _read_credential(source: str) -> dict[str, Any] | str:
+    """A credential file: JSON, a VC-JWT, or a baked PNG/SVG image."""
+    from vcissuer.baking import BakingError, image_format, unbake
+
+    if source == "-":
+        return _parse_credential(sys.stdin.read())
+    path = Path(source)
+    if not path.is_file():
+        raise CliError(f"no such file: {source}")
+    data = path.read_bytes()
+    try:
+        image_format(data)
+    except BakingError:
+        pass
+    else:
+        if not data.lstrip().startswith(b"{"):
+            try:
+                return unbake(data)
+            except BakingError as error:
+                raise CliError(f"{source}: {error}") from None
+    try:
+        return _parse_credential(data.decode("utf-8"))
+    except UnicodeDecodeError:
+        raise CliError(f"{source} is neither UTF-8 text nor a PNG or SVG image") from None
+
+
+async def _verify(args: argparse.Namespace) -> Any:
+    """Fetch keys and status lists through the guarded fetcher, then verify (or offline)."""
+    from vcissuer.net import FetchPolicy, FetchRefused
+    from vcissuer.verify import Verifier, verify_credential
+
+    is_url = args.file.startswith(("https://", "http://"))
+    if args.offline and is_url:
+        raise CliError("--offline cannot fetch a URL")
+    credential = None if is_url else _read_credential(args.file)
+    if args.offline:
+        return verify_credential(credential, resolver=_resolver(args),
+                                 trust_header_keys=args.trust_embedded_keys)
+    policy = FetchPolicy(trusted_origins=frozenset(args.trust_origin or ()),
+                         timeout=args.timeout)
+    verifier = Verifier.create(policy, trust_embedded_keys=args.trust_embedded_keys)
+    try:
+        if credential is not None:
+            return await verifier.verify_credential(credential)
+        try:
+            return (await verifier.verify_url(args.file))[1]
+        except FetchRefused as error:
+            raise CliError(str(error)) from None
+    finally:
+        await verifier.aclose()
 
 
 def _services() -> Any:
@@ -269,14 +319,23 @@ def build_parser() -> argparse.ArgumentParser:
     sign.add_argument("--format", choices=["ldp", "jwt"], default="ldp")
     sign.set_defaults(handler=cmd_sign)
 
-    verify = sub.add_parser("verify", help="verify a credential (JSON or VC-JWT)")
-    verify.add_argument("file", help="credential file, or - for stdin")
+    verify = sub.add_parser(
+        "verify", help="verify a credential (JSON, VC-JWT or baked image; a file or a URL)")
+    verify.add_argument("file", help="credential file, https URL, or - for stdin")
     verify.add_argument("--json", action="store_true", help="print the report as JSON")
     verify.add_argument(
         "--trust-embedded-keys", action="store_true",
         help="accept keys that travel inside the credential (a Multikey URL fragment, a JWT "
              "jwk header) as the issuer's, as the 1EdTech validator does",
     )
+    verify.add_argument("--offline", action="store_true",
+                        help="fetch nothing: only did:key (and embedded keys when trusted); "
+                             "status lists cannot be checked")
+    verify.add_argument("--trust-origin", action="append", metavar="ORIGIN",
+                        help="an origin fetched even over http or on a private address, such "
+                             "as your own development service (http://localhost:8000)")
+    verify.add_argument("--timeout", type=float, default=5.0,
+                        help="seconds allowed for each document fetched (default 5)")
     verify.set_defaults(handler=cmd_verify)
 
     serve = sub.add_parser("serve", help="run the service (configured by VCISSUER_* variables)")

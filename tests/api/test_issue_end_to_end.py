@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import base64
 import json
+from typing import Any
 
 from fastapi.testclient import TestClient
 
@@ -11,12 +13,31 @@ from vcissuer.credentials.identity import matches_identity
 from vcissuer.credentials.schema import validate_achievement_credential
 from vcissuer.dids import StaticResolver
 from vcissuer.issuance.context import Services
-from vcissuer.verify import verify_credential
+from vcissuer.verify import Retrieved, verify_credential
 
 
 def _resolver_from_service(client: TestClient, slug: str) -> StaticResolver:
     document = client.get(f"/issuers/{slug}/did.json").json()
     return StaticResolver({document["id"]: document})
+
+
+def _status_lists_served(client: TestClient, credential: dict[str, Any] | str) -> Retrieved:
+    """The status lists the credential names, as the service serves them (fetched here, so
+    the offline pipeline can check status instead of reporting "could not check")."""
+    if isinstance(credential, str):
+        payload = credential.split(".")[1]
+        credential = json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
+        credential = credential.get("vc", credential)
+    entries = credential.get("credentialStatus", [])
+    entries = entries if isinstance(entries, list) else [entries]
+    documents = {}
+    for entry in entries:
+        url = entry["statusListCredential"]
+        response = client.get(url.removeprefix("http://testserver"))
+        assert response.status_code == 200, response.text
+        documents[url] = response.json()
+    assert documents, "an issued credential carries a status entry"
+    return Retrieved.of(documents)
 
 
 def test_issue_fetch_and_verify(client: TestClient, services: Services, admin) -> None:
@@ -50,8 +71,12 @@ def test_issue_fetch_and_verify(client: TestClient, services: Services, admin) -
     assert "Learner@Example.org" not in public.text and "learner@example.org" not in public.text
 
     # The signature verifies, its key resolved through the served DID document.
-    report = verify_credential(credential, resolver=_resolver_from_service(client, "uni"))
+    report = verify_credential(credential, resolver=_resolver_from_service(client, "uni"),
+                               retrieved=_status_lists_served(client, credential))
     assert report.verified, report.to_json()
+    # Without the status lists the answer is "could not check", never "verified".
+    offline = verify_credential(credential, resolver=_resolver_from_service(client, "uni"))
+    assert not offline.verified and offline.could_not_check
 
 
 def test_achievement_is_published_at_its_id(client: TestClient, services: Services,
@@ -79,7 +104,8 @@ def test_jwt_format(client: TestClient, services: Services, admin) -> None:
     token = response.json()["jwt"]
     public = client.get(f"/credentials/{response.json()['id']}")
     assert public.text == token and public.headers["content-type"].startswith("text/plain")
-    report = verify_credential(token, resolver=_resolver_from_service(client, "uni"))
+    report = verify_credential(token, resolver=_resolver_from_service(client, "uni"),
+                               retrieved=_status_lists_served(client, token))
     assert report.verified, report.to_json()
 
 
@@ -98,7 +124,9 @@ def test_key_rotation_keeps_old_credentials_verifying(client: TestClient, servic
     assert new["proof"][0]["verificationMethod"] == rotated.json()["verificationMethod"]
     resolver = _resolver_from_service(client, "uni")
     for credential in (old, new):
-        assert verify_credential(credential, resolver=resolver).verified
+        report = verify_credential(credential, resolver=resolver,
+                                   retrieved=_status_lists_served(client, credential))
+        assert report.verified, report.to_json()
 
 
 def test_did_key_issuer(client: TestClient, services: Services, admin) -> None:
@@ -110,7 +138,9 @@ def test_did_key_issuer(client: TestClient, services: Services, admin) -> None:
     achievement = make_achievement(client, headers, slug="keyed")
     credential = client.post("/issuers/keyed/credentials", headers=headers,
                              json=assessment(achievement["id"])).json()["credential"]
-    assert verify_credential(credential, resolver=DidKeyResolver()).verified
+    report = verify_credential(credential, resolver=DidKeyResolver(),
+                               retrieved=_status_lists_served(client, credential))
+    assert report.verified, report.to_json()
     assert client.post("/issuers/keyed/keys/rotate", headers=headers).status_code == 409
 
 

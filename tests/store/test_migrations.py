@@ -110,4 +110,4 @@ def test_the_fixture_database_is_at_head(db: Database) -> None:
     assert schema_diff(db.engine) == []
     with db.engine.connect() as connection:
         versions = connection.execute(text("SELECT version_num FROM alembic_version")).all()
-    assert [row[0] for row in versions] == ["0001"]
+    assert [row[0] for row in versions] == ["0002"]

@@ -9,7 +9,18 @@ from fastapi import FastAPI
 from vcissuer import __version__
 from vcissuer.api.errors import install_error_handlers
 from vcissuer.api.limits import BodySizeLimit
-from vcissuer.api.routes import achievements, credentials, issuers, status
+from vcissuer.api.openapi import document_problems
+from vcissuer.api.ratelimit import PUBLIC_LIMITED_PATHS, RateLimit
+from vcissuer.api.routes import (
+    achievements,
+    credentials,
+    exchanges,
+    issuers,
+    oid4vci,
+    pages,
+    status,
+    verify,
+)
 from vcissuer.issuance.context import Services
 
 __all__ = ["create_app"]
@@ -25,10 +36,16 @@ def create_app(services: Services, *, max_body_bytes: int = 4 * 1024 * 1024) -> 
     app = FastAPI(title="vcissuer", version=__version__, description=DESCRIPTION)
     app.state.services = services
     install_error_handlers(app)
+    # Pages and downloads first: they share paths with the JSON routes (see routes/pages.py).
+    for router in pages.routers:
+        app.include_router(router)
     app.include_router(issuers.router)
     app.include_router(achievements.router)
     app.include_router(credentials.router)
     app.include_router(status.router)
+    app.include_router(oid4vci.router)
+    app.include_router(exchanges.router)
+    app.include_router(verify.router)
 
     @app.get("/health", tags=["service"], summary="Liveness and database check")
     def health() -> dict[str, Any]:
@@ -37,4 +54,14 @@ def create_app(services: Services, *, max_body_bytes: int = 4 * 1024 * 1024) -> 
         return {"status": "ok", "version": __version__}
 
     app.add_middleware(BodySizeLimit, max_bytes=max_body_bytes)
+    app.add_middleware(RateLimit, paths=PUBLIC_LIMITED_PATHS)
+
+    generate = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            document_problems(generate(), limited_paths=PUBLIC_LIMITED_PATHS)
+        return app.openapi_schema or {}
+
+    app.openapi = openapi  # type: ignore[method-assign]
     return app

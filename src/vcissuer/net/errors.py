@@ -33,19 +33,19 @@ class FetchError(VcError):
     code = RETRIEVAL_ERROR
 
 
-class FetchRefused(FetchError):
+class FetchRefused(FetchError):  # noqa: N818 - named like httpx's
     """The URL's scheme, origin or address is not allowed; no request was made."""
 
 
-class FetchTimeout(FetchError):
+class FetchTimeout(FetchError):  # noqa: N818 - named like httpx's
     """No complete response within the time allowed."""
 
 
-class ResponseTooLarge(FetchError):
+class ResponseTooLarge(FetchError):  # noqa: N818 - named like httpx's
     """The response body is larger than the cap."""
 
 
-class TooManyRedirects(FetchError):
+class TooManyRedirects(FetchError):  # noqa: N818 - named like httpx's
     """More redirects than the cap allows."""
 
 

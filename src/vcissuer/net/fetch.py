@@ -115,30 +115,28 @@ class GuardedFetcher:
         self.policy = policy or FetchPolicy()
         self._resolve = resolve
 
-    async def fetch(self, url: str, *, accept: str = "application/json") -> Fetched:
-        """The document at ``url`` (after at most ``max_redirects`` checked redirects)."""
+    async def fetch(self, url: str, *, accept: str = "application/json",
+                    max_bytes: int | None = None) -> Fetched:
+        """The document at ``url`` (after at most ``max_redirects`` checked redirects).
+
+        ``max_bytes`` overrides the policy's cap for this fetch (a baked image is larger than
+        a DID document).
+        """
         target = self.policy.check_url(url)
         try:
             with anyio.fail_after(self.policy.timeout):
-                return await self._fetch(target, accept=accept)
+                return await self._fetch(target, accept=accept,
+                                         cap=max_bytes or self.policy.max_bytes)
         except TimeoutError:
             raise FetchTimeout(f"{_short(url)}: no complete response within "
                                f"{self.policy.timeout:g} s") from None
 
-    async def _fetch(self, target: Target, *, accept: str) -> Fetched:
+    async def _fetch(self, target: Target, *, accept: str, cap: int) -> Fetched:
         original = target.url
         for hop in range(self.policy.max_redirects + 1):
             if hop:
                 target = self.policy.check_url(target.url)
-            address = await self._checked_address(target)
-            request = self._request(target, address, accept=accept)
-            try:
-                response = await self.client.send(request, stream=True, follow_redirects=False)
-            except httpx.TimeoutException:
-                raise FetchTimeout(f"{_short(target.url)}: timed out") from None
-            except httpx.HTTPError as error:
-                raise FetchError(f"{_short(target.url)}: could not connect "
-                                 f"({type(error).__name__})") from None
+            response = await self._send(target, accept=accept)
             try:
                 if response.status_code in _REDIRECTS:
                     location = response.headers.get("location")
@@ -150,7 +148,7 @@ class GuardedFetcher:
                     raise HttpStatusError(f"{_short(target.url)} answered HTTP "
                                           f"{response.status_code}",
                                           status=response.status_code)
-                body = await self._read(response, url=target.url)
+                body = await self._read(response, url=target.url, cap=cap)
             except httpx.TimeoutException:
                 raise FetchTimeout(f"{_short(target.url)}: timed out reading the body") from None
             except httpx.HTTPError as error:
@@ -164,8 +162,25 @@ class GuardedFetcher:
         raise TooManyRedirects(f"{_short(original)}: more than {self.policy.max_redirects} "
                                "redirects")
 
-    async def _checked_address(self, target: Target) -> IPAddress:
-        """The address to connect to, after checking every address the host resolves to."""
+    async def _send(self, target: Target, *, accept: str) -> httpx.Response:
+        """Send to the first checked address that accepts a connection (at most three)."""
+        addresses = await self._checked_addresses(target)
+        for index, address in enumerate(addresses[:3]):
+            request = self._request(target, address, accept=accept)
+            try:
+                return await self.client.send(request, stream=True, follow_redirects=False)
+            except httpx.ConnectError:
+                if index == min(len(addresses), 3) - 1:
+                    raise FetchError(f"{_short(target.url)}: could not connect") from None
+            except httpx.TimeoutException:
+                raise FetchTimeout(f"{_short(target.url)}: timed out") from None
+            except httpx.HTTPError as error:
+                raise FetchError(f"{_short(target.url)}: could not connect "
+                                 f"({type(error).__name__})") from None
+        raise FetchError(f"{_short(target.url)}: could not connect")
+
+    async def _checked_addresses(self, target: Target) -> list[IPAddress]:
+        """Every address the host resolves to, each checked; the ones to connect to, in order."""
         literal = _ip_literal(target.host)
         if literal is not None:
             addresses = [literal]
@@ -184,7 +199,7 @@ class GuardedFetcher:
                     self.policy.check_address(address)
                 except FetchRefused as error:
                     raise FetchRefused(f"{_short(target.url)}: {error.message}") from None
-        return addresses[0]
+        return addresses
 
     def _request(self, target: Target, address: IPAddress, *, accept: str) -> httpx.Request:
         host = str(address) if address.version == 4 else address.compressed
@@ -198,8 +213,7 @@ class GuardedFetcher:
                      "Accept-Encoding": "gzip, deflate;q=0.5, identity;q=0.1"},
         )
 
-    async def _read(self, response: httpx.Response, *, url: str) -> bytes:
-        cap = self.policy.max_bytes
+    async def _read(self, response: httpx.Response, *, url: str, cap: int) -> bytes:
         encoding = response.headers.get("content-encoding", "identity").strip().lower()
         declared = response.headers.get("content-length", "")
         if encoding in ("", "identity") and declared.isdigit() and int(declared) > cap:

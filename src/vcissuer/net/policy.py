@@ -145,6 +145,11 @@ class FetchPolicy:
             raise FetchRefused(f"{url!r}: URLs with user information are not fetched")
         if not host:
             raise FetchRefused(f"{url!r} has no host")
+        if not host.isascii():
+            try:
+                host = host.encode("idna").decode("ascii")
+            except UnicodeError:
+                raise FetchRefused(f"{url!r}: the host name is not valid") from None
         port = port or _DEFAULT_PORTS[scheme]
         origin = _origin(scheme, host, port)
         if scheme == "http" and not self.allow_http and origin not in self.trusted_origins:

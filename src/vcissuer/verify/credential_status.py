@@ -37,6 +37,7 @@ from vcissuer.status import (
 )
 from vcissuer.status.entries import types_of
 from vcissuer.verify.documents import Retrieved
+from vcissuer.verify.malformed import malformed_proofs
 from vcissuer.verify.report import Check, Outcome
 
 __all__ = ["StatusListCache", "check_credential_status", "status_list_urls"]
@@ -120,6 +121,10 @@ def _verify_list(
         failures = list(outcome.problems)
     elif isinstance(document, Mapping):
         credential = document
+        if malformed_proofs(document):
+            return _VerifiedList(None, (Problem(
+                STATUS_VERIFICATION_ERROR, "the status list credential's proof is malformed",
+                kind="error"),))
         proofs = verify_proofs(document, resolver=resolver, clock=clock,
                                canonicalizer=canonicalizer)
         verified, controllers = proofs.verified, [r.controller for r in proofs.results]

@@ -15,18 +15,27 @@ from typing import Any
 
 from vcissuer.clock import Clock, system_clock
 from vcissuer.dids.base import VerificationMethodResolver
-from vcissuer.errors import INVALID_VERIFICATION_METHOD, PARSING_ERROR, VcError
+from vcissuer.errors import (
+    INVALID_VERIFICATION_METHOD,
+    PARSING_ERROR,
+    VcError,
+)
 from vcissuer.jsonld import DocumentCanonicalizer
 from vcissuer.proofs import verify_proofs
 from vcissuer.proofs.result import Problem, ProofSetResult
 from vcissuer.verify.credential_status import StatusListCache, check_credential_status
 from vcissuer.verify.documents import Retrieved
 from vcissuer.verify.endorsements import check_endorsements
+from vcissuer.verify.malformed import malformed_proofs
 from vcissuer.verify.report import Check, Outcome, VerificationReport
 from vcissuer.verify.structure import check_structure
 from vcissuer.verify.validity import DEFAULT_SKEW, check_validity_period
 
-__all__ = ["DEFAULT_ENDORSEMENT_DEPTH", "issuer_id", "verify_credential"]
+__all__ = [
+    "DEFAULT_ENDORSEMENT_DEPTH",
+    "issuer_id",
+    "verify_credential",
+]
 
 # The credential's endorsements, and theirs; deeper ones are not verified.
 DEFAULT_ENDORSEMENT_DEPTH = 2
@@ -111,6 +120,11 @@ def _verify_embedded(
     clock: Clock,
     canonicalizer: DocumentCanonicalizer | None,
 ) -> tuple[Mapping[str, Any], Check, Check]:
+    malformed = malformed_proofs(credential)
+    if malformed:
+        failed = Check.from_problems("proof", malformed)
+        return credential, failed, Check.from_problems("issuer key", [Problem(
+            INVALID_VERIFICATION_METHOD, "no well-formed proof names a signing key")])
     proofs = verify_proofs(credential, resolver=resolver, clock=clock,
                            canonicalizer=canonicalizer)
     suites = [str(r.proof.get("cryptosuite") or r.proof.get("type")) for r in proofs.results]

@@ -15,11 +15,14 @@ https://w3c-ccg.github.io/did-method-web/#read-resolve.
 from __future__ import annotations
 
 import asyncio
+import json
 import time
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
+
+import anyio
 
 from vcissuer.dids import (
     CompositeResolver,
@@ -37,10 +40,12 @@ from vcissuer.verify.documents import Retrieved
 from vcissuer.verify.endorsements import MAX_ENDORSEMENTS, embedded_endorsements
 from vcissuer.verify.structure import extension_schema_urls
 
-__all__ = ["DEFAULT_MAX_FETCHES", "Retrieval", "Retriever", "credentials_in"]
+__all__ = ["DEFAULT_DEADLINE", "DEFAULT_MAX_FETCHES", "Retrieval", "Retriever", "credentials_in"]
 
 # Distinct documents fetched for one verification (a hostile credential may name hundreds).
 DEFAULT_MAX_FETCHES = 24
+# All the fetches of one verification (each fetch has its own, shorter, timeout too).
+DEFAULT_DEADLINE = 10.0
 _JSON = "application/json"
 _DID_JSON = "application/did+json, application/did+ld+json;q=0.9, application/json;q=0.8"
 _LIST = ("application/vc+ld+json, application/vc+jwt;q=0.9, application/vc;q=0.9, "
@@ -167,7 +172,8 @@ class Retriever:
 
     - ``ttl``: seconds a key document is kept (shorter when its Cache-Control says so);
       ``status_ttl``: the same for status and revocation lists (0 disables caching).
-    - ``max_fetches``: distinct documents fetched for one verification.
+    - ``max_fetches``: distinct documents fetched for one verification; ``deadline``: seconds
+      for all of them (each fetch also has the fetch policy's own timeout).
     - ``trust_fragment_keys``: accept ``https://issuer#z6Mk…`` keys from the URL itself (the
       1EdTech validator's behaviour) instead of fetching the issuer's document.
     """
@@ -179,6 +185,7 @@ class Retriever:
         ttl: float = 300.0,
         status_ttl: float = 60.0,
         max_fetches: int = DEFAULT_MAX_FETCHES,
+        deadline: float = DEFAULT_DEADLINE,
         concurrency: int = 8,
         trust_fragment_keys: bool = False,
         cache_size: int = 1024,
@@ -188,6 +195,7 @@ class Retriever:
         self.ttl = ttl
         self.status_ttl = status_ttl
         self.max_fetches = max_fetches
+        self.deadline = deadline
         self.concurrency = concurrency
         self.trust_fragment_keys = trust_fragment_keys
         self._cache = _Cache(maxsize=cache_size, monotonic=monotonic)
@@ -208,11 +216,16 @@ class Retriever:
             else:
                 wanted.add_credential(subject)
         session = _Session(self)
+        with anyio.move_on_after(self.deadline) as scope:
+            await self._retrieve(session, wanted)
+        if scope.cancelled_caught:
+            session.expire([*wanted.lists, *wanted.schemas])
+        return session.result()
+
+    async def _retrieve(self, session: _Session, wanted: _Wanted) -> None:
         await session.fetch_methods(wanted.methods)
-        await asyncio.gather(
-            *(session.fetch(url, kind="list") for url in _unique(wanted.lists)),
-            *(session.fetch(url, kind="schema") for url in _unique(wanted.schemas)),
-        )
+        await session.fetch_all([(url, "list") for url in _unique(wanted.lists)]
+                                + [(url, "schema") for url in _unique(wanted.schemas)])
         # The status lists are credentials too: fetch their issuers' key documents.
         list_methods: list[str] = []
         for url in _unique(wanted.lists):
@@ -223,7 +236,6 @@ class Retriever:
                 kid, _ = _jwt_parts(document)
                 list_methods += [kid] if kid else []
         await session.fetch_methods(list_methods)
-        return session.result()
 
     def document_url(self, method_url: str) -> tuple[str, str] | None:
         """``(document id, URL to fetch)`` for a verification method, None if offline."""
@@ -259,9 +271,12 @@ class _Session:
         self.key_failures: dict[str, str] = {}
         self.fetched: list[str] = []
         self._budget = retriever.max_fetches
+        self._started: list[str] = []
+        self._key_targets: dict[str, str] = {}
         self._semaphore = asyncio.Semaphore(retriever.concurrency)
 
     async def fetch_methods(self, method_urls: Iterable[str]) -> None:
+        """Fetch the controller documents of verification methods (did:key needs none)."""
         targets: dict[str, str] = {}
         for method_url in _unique(method_urls):
             try:
@@ -272,30 +287,42 @@ class _Session:
             if found is not None and found[0] not in self.key_documents \
                     and found[0] not in self.key_failures:
                 targets[found[0]] = found[1]
-
-        async def one(document_id: str, url: str) -> None:
-            document = await self.fetch(url, kind="key")
+        self._key_targets.update(targets)
+        await self.fetch_all([(url, "key") for url in targets.values()])
+        for document_id, url in targets.items():
+            document = self.documents.get(url)
             if isinstance(document, Mapping):
                 self.key_documents[document_id] = document
             else:
                 self.key_failures[document_id] = self.failures.get(
                     url, "the document is not a JSON object")
 
-        await asyncio.gather(*(one(i, u) for i, u in targets.items()))
+    async def fetch_all(self, wanted: list[tuple[str, str]]) -> None:
+        """Fetch every ``(url, kind)`` not known yet; cached documents cost no task."""
+        misses = [(url, kind) for url, kind in wanted if not self._known(url)]
+        if len(misses) == 1:
+            await self._fetch(*misses[0])
+        elif misses:
+            await asyncio.gather(*(self._fetch(url, kind) for url, kind in misses))
 
-    async def fetch(self, url: str, *, kind: str) -> Any:
+    def _known(self, url: str) -> bool:
         if url in self.documents or url in self.failures:
-            return self.documents.get(url)
-        cache = self.retriever._cache
-        hit = cache.get(url)
-        if hit is not None:
-            self.documents[url], self.digests[url] = hit
-            return hit[0]
+            return True
+        hit = self.retriever._cache.get(url)
+        if hit is None:
+            return False
+        self.documents[url], self.digests[url] = hit
+        return True
+
+    async def _fetch(self, url: str, kind: str) -> None:
+        if self._known(url):  # fetched meanwhile by another branch of this session
+            return
         if self._budget <= 0:
             self.failures[url] = (f"not fetched: the credential names more than "
                                   f"{self.retriever.max_fetches} documents")
-            return None
+            return
         self._budget -= 1
+        self._started.append(url)
         accept = {"key": _DID_JSON, "list": _LIST}.get(kind, _JSON)
         try:
             async with self._semaphore:
@@ -303,16 +330,31 @@ class _Session:
             value = _parse(fetched.body, kind=kind, url=url)
         except FetchError as error:
             self.failures[url] = error.message
-            return None
+            return
         self.fetched.append(url)
         self.documents[url], self.digests[url] = value, fetched.digest
         ttl = self.retriever.status_ttl if kind == "list" else self.retriever.ttl
         if fetched.max_age is not None:
             ttl = min(ttl, fetched.max_age)
-        cache.put(url, value, fetched.digest, ttl)
-        return value
+        self.retriever._cache.put(url, value, fetched.digest, ttl)
+
+    def expire(self, urls: Iterable[str]) -> None:
+        """The deadline passed: whatever was not fetched by now, will not be."""
+        for url in [*self._started, *urls]:
+            if url not in self.documents and url not in self.failures:
+                self.failures[url] = (f"not fetched within the {self.retriever.deadline:g} s "
+                                      "allowed for one verification")
 
     def result(self) -> Retrieval:
+        for document_id, url in self._key_targets.items():
+            if document_id in self.key_documents or document_id in self.key_failures:
+                continue
+            document = self.documents.get(url)
+            if isinstance(document, Mapping):
+                self.key_documents[document_id] = document
+            else:
+                self.key_failures[document_id] = self.failures.get(
+                    url, "not fetched: the time allowed for one verification ran out")
         resolvers: list[Any] = [DidKeyResolver(), StaticResolver(self.key_documents),
                                 _Unreachable(self.key_failures)]
         if self.retriever.trust_fragment_keys:
@@ -327,8 +369,6 @@ class _Session:
 
 def _parse(body: bytes, *, kind: str, url: str) -> Any:
     """A JSON document, or for status lists also the text of a VC-JWT."""
-    import json
-
     try:
         text = body.decode("utf-8").strip()
     except UnicodeDecodeError:

@@ -62,8 +62,9 @@ async def list_credentials(
 async def public_credential(credential_id: str, services: ServicesDep) -> Response:
     record = await run_in_threadpool(credentials.public_credential, services, credential_id)
     media = "text/plain" if record.format == CredentialFormat.JWT else VC_LD
+    # Vary: browsers get an HTML page at this URL (routes/pages.py).
     return Response(record.signed, media_type=media,
-                    headers={"Cache-Control": "public, max-age=60"})
+                    headers={"Cache-Control": "public, max-age=60", "Vary": "Accept"})
 
 
 @router.post("/credentials/issue", status_code=201, tags=["vc-api"],

@@ -40,7 +40,9 @@ async def issuer_profile(slug: str, services: ServicesDep) -> Response:
         with services.db.session_scope(read_only=True) as session:
             return issuers.profile_document(issuers.load_issuer(services, session, slug))
 
-    return _json_ld(await run_in_threadpool(load))
+    response = _json_ld(await run_in_threadpool(load))
+    response.headers["Vary"] = "Accept"  # browsers get an HTML page here (routes/pages.py)
+    return response
 
 
 @router.get("/issuers/{slug}/did.json", summary="The issuer's did:web DID document (public)",

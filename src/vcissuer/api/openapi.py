@@ -1,0 +1,112 @@
+"""The OpenAPI document as served and as committed in ``openapi.yaml``.
+
+Every error this API sends is RFC 9457 problem details (see :mod:`vcissuer.api.problems`), so
+the document says so in one place instead of on each route: every 4xx response an operation
+documents, and the ones every operation of its kind can answer (401/403 where an API key is
+required, 400/413 where there is a body, 404 where the path names something, 429 where the
+per-address rate limit applies), is ``application/problem+json``. OAuth 2.0 / OpenID4VCI
+endpoints keep their own error format (RFC 6749 section 5.2), and a verification report sent
+with 422 stays documented next to the problem a malformed request gets.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from vcissuer.api.problems import PROBLEM_JSON
+
+__all__ = ["FieldProblem", "ProblemDetails", "document_problems"]
+
+_OWN_ERROR_FORMAT = ("/oid4vci/", "/.well-known/")
+_METHODS = ("get", "put", "post", "delete", "patch")
+_DESCRIPTIONS = {
+    "400": "malformed request (not JSON, or not what the endpoint reads)",
+    "401": "no API key, or an unknown one (a Bearer challenge is sent)",
+    "403": "the API key may not do this (another issuer's, or not an admin key)",
+    "404": "nothing of that name",
+    "409": "conflicts with what is stored",
+    "413": "the request body is larger than the limit",
+    "422": "the request breaks a rule; `errors` names each field and rule",
+    "429": "too many requests from this address (see Retry-After)",
+}
+_DEFAULT_422 = "#/components/schemas/HTTPValidationError"
+
+
+class FieldProblem(BaseModel):
+    field: str = Field(description="where: `body.achievement.name`, `query.limit`, ...")
+    rule: str = Field(description="the rule broken: `missing`, `string_too_long`, ...")
+    message: str
+
+
+class ProblemDetails(BaseModel):
+    """RFC 9457 problem details; ``errors`` names each field and the rule it breaks."""
+
+    model_config = ConfigDict(extra="allow")
+    type: str
+    title: str
+    status: int
+    detail: str
+    instance: str | None = None
+    errors: list[FieldProblem] | None = None
+
+
+def _problem_content() -> dict[str, Any]:
+    return {PROBLEM_JSON: {"schema": {"$ref": "#/components/schemas/ProblemDetails"}}}
+
+
+def _is_default_422(response: dict[str, Any]) -> bool:
+    schema = response.get("content", {}).get("application/json", {}).get("schema", {})
+    return schema.get("$ref") == _DEFAULT_422
+
+
+def _document_operation(path: str, operation: dict[str, Any],
+                        limited: bool) -> None:
+    responses: dict[str, Any] = operation.setdefault("responses", {})
+    implied = set()
+    if operation.get("security"):
+        implied |= {"401", "403"}
+    if "requestBody" in operation:
+        implied |= {"400", "413", "422"}
+    if any(p.get("in") == "path" for p in operation.get("parameters", [])):
+        implied.add("404")
+    if limited:
+        implied.add("429")
+    for status in sorted(implied - set(responses)):
+        responses[status] = {"description": _DESCRIPTIONS[status]}
+    for status, response in responses.items():
+        if not status.startswith("4"):
+            continue
+        content = response.get("content") or {}
+        if not content or _is_default_422(response):
+            response["content"] = _problem_content()
+            if _is_default_422({"content": content}) or not response.get("description"):
+                response["description"] = _DESCRIPTIONS.get(status, "a problem")
+        elif PROBLEM_JSON in content:
+            content[PROBLEM_JSON] = _problem_content()[PROBLEM_JSON]
+        else:  # another body (a verification report): a malformed request is still a problem
+            content.update(_problem_content())
+
+
+def document_problems(spec: dict[str, Any], *, limited_paths: Sequence[str] = ()) -> None:
+    """Rewrite ``spec`` in place so that every 4xx is documented as problem+json."""
+    for path, item in spec.get("paths", {}).items():
+        if path.startswith(_OWN_ERROR_FORMAT):
+            continue
+        limited = any(path == p or path.startswith(p + "/") for p in limited_paths)
+        for method in _METHODS:
+            if method in item:
+                _document_operation(path, item[method], limited)
+    schemas = spec.setdefault("components", {}).setdefault("schemas", {})
+    schemas.update(ProblemDetails.model_json_schema(
+        ref_template="#/components/schemas/{model}").pop("$defs", {}))
+    schemas["ProblemDetails"] = ProblemDetails.model_json_schema(
+        ref_template="#/components/schemas/{model}")
+    schemas["ProblemDetails"].pop("$defs", None)
+    text = repr(spec["paths"])
+    for unused in ("HTTPValidationError", "ValidationError"):
+        if unused in schemas and f"/{unused}'" not in text and \
+                (unused != "ValidationError" or "/HTTPValidationError'" not in text):
+            del schemas[unused]

@@ -1,0 +1,148 @@
+"""Verification (public, rate-limited): VC-API verify endpoints and verify-by-URL.
+
+200 with the report when verified; 422 with the same report when not (failed, or could not be
+checked); 400 problem+json for input that is not a credential at all or a URL that is refused.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, FastAPI, Query, Request
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, ConfigDict, Field
+
+from vcissuer.api.problems import BadRequest
+from vcissuer.net import FetchPolicy, FetchRefused
+from vcissuer.verify import PresentationReport, VerificationReport, Verifier
+
+__all__ = ["VerifyCredentialIn", "VerifyPresentationIn", "VerifyUrlIn", "router"]
+
+_COMPACT_JWS = re.compile(r"^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$")
+_REPORT = {"description": "the report: `verified`, `verdict`, every check with its outcome",
+           "content": {"application/json": {"schema": {"type": "object"}}}}
+_PROBLEM = {"description": "problem+json", "content": {
+    "application/problem+json": {"schema": {"type": "object"}}}}
+_RESPONSES: dict[int | str, dict[str, Any]] = {
+    200: _REPORT,
+    400: {**_PROBLEM, "description": "not a credential at all, or a URL that is not fetched"},
+    422: {**_REPORT, "description": "not verified: the same report (or, for a request that "
+                                    "does not match the schema, problem+json)"},
+    429: {**_PROBLEM, "description": "too many requests from this address (Retry-After)"},
+}
+
+
+def _default_verifier(app: FastAPI) -> Verifier:
+    """This service's verifier: the policy set on ``app.state.verify_policy``, or the default
+    one, which trusts only the service's own origin beyond the public internet."""
+    policy = getattr(app.state, "verify_policy", None)
+    if policy is None:
+        policy = FetchPolicy.for_service(app.state.services.base_url)
+    return Verifier.create(policy, clock=app.state.services.clock)
+
+
+@asynccontextmanager
+async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
+    created = getattr(app.state, "verifier", None) is None
+    if created:
+        app.state.verifier = _default_verifier(app)
+    try:
+        yield
+    finally:
+        if created:
+            await app.state.verifier.aclose()
+            del app.state.verifier
+
+
+router = APIRouter(tags=["verification"], lifespan=_lifespan)
+
+
+def get_verifier(request: Request) -> Verifier:
+    verifier = getattr(request.app.state, "verifier", None)
+    if verifier is None:  # served without its lifespan (a bare ASGI call)
+        verifier = request.app.state.verifier = _default_verifier(request.app)
+    return verifier
+
+
+VerifierDep = Annotated[Verifier, Depends(get_verifier)]
+
+
+class VerifyOptions(BaseModel):
+    """VC-API verification options; ``challenge`` and ``domain`` apply to presentations."""
+
+    model_config = ConfigDict(extra="allow")
+    challenge: Annotated[str | None, Field(max_length=1000)] = None
+    domain: Annotated[str | None, Field(max_length=1000)] = None
+
+
+class VerifyCredentialIn(BaseModel):
+    model_config = ConfigDict(populate_by_name=True)
+    verifiable_credential: Annotated[
+        dict[str, Any] | str,
+        Field(alias="verifiableCredential",
+              description="a JSON-LD credential, or a VC-JWT compact string")]
+    options: VerifyOptions | None = None
+
+    def credential(self) -> dict[str, Any] | str:
+        value = self.verifiable_credential
+        if isinstance(value, str) and not _COMPACT_JWS.match(value.strip()):
+            raise BadRequest("verifiableCredential is a string but not a VC-JWT (a compact JWS)",
+                             errors=[{"field": "body.verifiableCredential", "rule": "vc-jwt",
+                                      "message": "not a compact JWS"}])
+        return value
+
+
+class VerifyPresentationIn(BaseModel):
+    model_config = ConfigDict(populate_by_name=True)
+    verifiable_presentation: Annotated[dict[str, Any], Field(alias="verifiablePresentation")]
+    options: VerifyOptions | None = None
+
+
+class VerifyUrlIn(BaseModel):
+    url: Annotated[str, Field(min_length=1, max_length=2048)]
+
+
+def _respond(report: VerificationReport | PresentationReport, **extra: Any) -> JSONResponse:
+    return JSONResponse({**report.to_json(), **extra},
+                        status_code=200 if report.verified else 422)
+
+
+async def _by_url(verifier: Verifier, url: str) -> JSONResponse:
+    try:
+        source, report = await verifier.verify_url(url)
+    except FetchRefused as error:
+        raise BadRequest(f"the URL is not fetched: {error.message}",
+                         errors=[{"field": "url", "rule": "fetch-policy",
+                                  "message": error.message}]) from None
+    return _respond(report, url=source)
+
+
+@router.post("/credentials/verify", summary="VC-API: verify a credential (JSON-LD or VC-JWT)",
+             responses=_RESPONSES)
+async def verify_credential(body: VerifyCredentialIn, verifier: VerifierDep) -> JSONResponse:
+    return _respond(await verifier.verify_credential(body.credential()))
+
+
+@router.post("/presentations/verify",
+             summary="VC-API: verify a presentation and every credential in it",
+             responses=_RESPONSES)
+async def verify_presentation(body: VerifyPresentationIn, verifier: VerifierDep) -> JSONResponse:
+    options = body.options or VerifyOptions()
+    return _respond(await verifier.verify_presentation(
+        body.verifiable_presentation, challenge=options.challenge, domain=options.domain))
+
+
+@router.get("/verify", summary="Verify the credential at a URL (JSON, VC-JWT or baked image)",
+            responses=_RESPONSES)
+async def verify_url(url: Annotated[str, Query(min_length=1, max_length=2048)],
+                     verifier: VerifierDep) -> JSONResponse:
+    return await _by_url(verifier, url)
+
+
+@router.post("/verify/url", summary="Verify the credential at a URL (JSON, VC-JWT or baked image)",
+             responses=_RESPONSES)
+async def verify_url_post(body: VerifyUrlIn, verifier: VerifierDep) -> JSONResponse:
+    return await _by_url(verifier, body.url)

@@ -1,0 +1,170 @@
+"""Delivering an offer's credential to the holder a wallet proved to be, once.
+
+An assessment offer is issued now, in the format the wallet asked for, with
+``credentialSubject.id`` set to the holder's DID (the learner's email or student id stays as a
+hashed identifier, so the LMS still finds it by recipient). An offer of a credential already
+issued delivers it exactly as issued: re-binding would mean a second credential for one
+assessment. Either way the offer is closed in the same transaction that stores the credential,
+and the database's one-credential-per-assessmentRef rule holds across offers and the issue API.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from vcissuer.credentials.builder import build_credential, build_profile
+from vcissuer.credentials.schema import validate_achievement_credential
+from vcissuer.errors import VcError
+from vcissuer.issuance.achievements import resolve_achievement
+from vcissuer.issuance.context import Services
+from vcissuer.issuance.credentials import check_assessment, credential_url
+from vcissuer.issuance.errors import IssuanceError
+from vcissuer.issuance.recipients import recipient_from
+from vcissuer.issuance.schemas import AssessmentIn
+from vcissuer.issuance.signing import active_signer, sign_with
+from vcissuer.issuance.status import StatusAssignment, purpose_of, status_entries
+from vcissuer.keys import Signer
+from vcissuer.proofs.jose import decode_vc_jwt
+from vcissuer.store import (
+    AchievementRecord,
+    CredentialFormat,
+    CredentialRecord,
+    CredentialRepository,
+    CredentialState,
+    IssuerRecord,
+    IssuerRepository,
+    new_id,
+)
+from vcissuer.store.wallet import CredentialOfferRecord, CredentialOfferRepository, OfferKind
+from vcissuer.wallet.errors import DeliveryRefused
+
+__all__ = ["credential_wire", "deliver", "subject_of"]
+
+
+def credential_wire(record: CredentialRecord) -> Any:
+    """The credential as a wallet receives it: a JSON object, or the VC-JWT string."""
+    return record.signed if record.format == CredentialFormat.JWT else json.loads(record.signed)
+
+
+def subject_of(record: CredentialRecord) -> str | None:
+    """``credentialSubject.id`` of a stored credential (``sub`` of a VC-JWT)."""
+    try:
+        if record.format == CredentialFormat.JWT:
+            decoded = decode_vc_jwt(record.signed)
+            subject = decoded.credential.get("credentialSubject")
+            fallback = decoded.payload.get("sub")
+        else:
+            subject, fallback = json.loads(record.signed).get("credentialSubject"), None
+    except (VcError, ValueError, AttributeError):
+        return None
+    if isinstance(subject, dict) and isinstance(subject.get("id"), str):
+        return subject["id"]
+    return fallback if isinstance(fallback, str) else None
+
+
+def deliver(services: Services, offer: CredentialOfferRecord, *, holder_did: str,
+            fmt: CredentialFormat, channel: str) -> CredentialRecord:
+    """The offer's credential for ``holder_did``; the offer is closed. DeliveryRefused if the
+    offer can no longer deliver (redeemed meanwhile, revoked, no longer earned)."""
+    if offer.kind is OfferKind.CREDENTIAL:
+        return _deliver_issued(services, offer, holder_did=holder_did, channel=channel)
+    try:
+        record, fresh = _issue_bound(services, offer, holder_did=holder_did, fmt=fmt)
+    except IssuanceError as error:
+        raise DeliveryRefused(f"the credential cannot be issued: {error.message}") from error
+    with services.db.session_scope() as session:
+        if fresh:
+            stored = CredentialRepository(session, clock=services.clock).insert_or_get(record)
+            record = stored.record
+            if not stored.created and subject_of(record) != holder_did:
+                raise DeliveryRefused("a credential was already issued for this assessment "
+                                      "to another holder")
+        _close(services, session, offer, record, holder_did=holder_did, channel=channel)
+        return record
+
+
+def _close(services: Services, session: Any, offer: CredentialOfferRecord,
+           record: CredentialRecord, *, holder_did: str, channel: str) -> None:
+    closed = CredentialOfferRepository(session, clock=services.clock).mark_redeemed(
+        offer.id, credential_id=record.id, holder_did=holder_did, channel=channel)
+    if not closed:  # raised inside the transaction: the credential insert rolls back too
+        raise DeliveryRefused("this offer was redeemed (or withdrawn) meanwhile")
+
+
+def _deliver_issued(services: Services, offer: CredentialOfferRecord, *, holder_did: str,
+                    channel: str) -> CredentialRecord:
+    with services.db.session_scope() as session:
+        record = None
+        if offer.credential_id is not None:
+            record = CredentialRepository(session).get(offer.credential_id,
+                                                      issuer_id=offer.issuer_id)
+        if record is None:
+            raise DeliveryRefused("the offered credential no longer exists")
+        if record.state is CredentialState.REVOKED:
+            raise DeliveryRefused("the offered credential has been revoked")
+        _close(services, session, offer, record, holder_did=holder_did, channel=channel)
+        return record
+
+
+def _issue_bound(services: Services, offer: CredentialOfferRecord, *, holder_did: str,
+                 fmt: CredentialFormat) -> tuple[CredentialRecord, bool]:
+    """Check, allocate status, and sign (no write transaction is held while signing); or the
+    credential this holder already received for the assessment (``False``: not new)."""
+    assessment = AssessmentIn.model_validate(offer.assessment).model_copy(
+        update={"format": fmt.value})
+    with services.db.session_scope(read_only=True) as session:
+        issuer = IssuerRepository(session).get(offer.issuer_id)
+        if issuer is None:
+            raise DeliveryRefused("the issuer of this offer no longer exists")
+        existing = CredentialRepository(session).get_by_assessment_ref(
+            assessment.assessment_ref, issuer_id=issuer.id)
+        if existing is not None:
+            if subject_of(existing) != holder_did:
+                raise DeliveryRefused("a credential was already issued for this assessment")
+            return existing, False  # a retry by the same holder
+        achievement = resolve_achievement(services, session, assessment.achievement_id,
+                                          issuer_id=issuer.id)
+        signer = active_signer(services, session, issuer)
+    check_assessment(services, achievement, assessment)  # the achievement may have changed
+    status = status_entries(services, issuer, [purpose_of(achievement)])[0]
+    return _prepare_bound(services, issuer, signer, achievement, assessment, status,
+                          holder_did=holder_did), True
+
+
+def _prepare_bound(services: Services, issuer: IssuerRecord, signer: Signer,
+                   achievement: AchievementRecord, assessment: AssessmentIn,
+                   status: StatusAssignment | None, *, holder_did: str) -> CredentialRecord:
+    """issuance.credentials._prepare with the subject bound to the holder's DID."""
+    data = assessment.wire()
+    now = services.clock()
+    recipient = recipient_from(data["recipient"], lookup=services.lookup)
+    credential_id = new_id()
+    unsigned = build_credential(
+        credential_id=credential_url(services, credential_id),
+        issuer=build_profile(issuer.did, issuer.profile),
+        achievement=achievement.document,
+        valid_from=now,
+        subject_id=holder_did,
+        identifiers=recipient.identifiers,
+        results=data.get("results", []),
+        credits_earned=assessment.credits_earned,
+        activity_start=assessment.activity_start_date,
+        activity_end=assessment.activity_end_date,
+        evidence=data.get("evidence", []),
+        valid_until=assessment.valid_until,
+        credential_status=status.entry if status else None,
+    )
+    problems = validate_achievement_credential(unsigned)
+    if problems:
+        raise DeliveryRefused("the credential would not conform to the OB 3.0 schema: "
+                              + "; ".join(f"{p.path}: {p.message}" for p in problems[:3]))
+    signed = sign_with(services, signer, unsigned, fmt=assessment.format)
+    return CredentialRecord(
+        id=credential_id, issuer_id=issuer.id, achievement_id=achievement.id,
+        recipient_hash=recipient.lookup_hash, assessment_ref=assessment.assessment_ref,
+        signed=signed, format=CredentialFormat(assessment.format), valid_from=now,
+        valid_until=assessment.valid_until, created=now,
+        status_list_id=status.status_list_id if status else None,
+        status_index=status.status_index if status else None,
+    )

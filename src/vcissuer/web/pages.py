@@ -1,0 +1,397 @@
+"""The pages: what each one reads (through the issuance flows), verifies and renders.
+
+Each function returns a :class:`Page` (HTML and a status) or a :class:`Download`; the API layer
+adds the headers and serves it. Not-found raises :class:`~vcissuer.issuance.errors.NotFound`
+like the JSON routes do. The verify page turns every bad input into a friendly page.
+"""
+
+from __future__ import annotations
+
+import base64
+import functools
+import json
+import logging
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from importlib import resources
+from typing import Any
+
+import anyio.to_thread
+
+from vcissuer.dids import did_web_from_url
+from vcissuer.issuance import achievements, credentials, issuers
+from vcissuer.issuance.context import Services
+from vcissuer.issuance.errors import NotFound
+from vcissuer.net import FetchRefused
+from vcissuer.verify import NotACredential, VerificationReport, Verifier, parse_credential_bytes
+from vcissuer.web import data
+from vcissuer.web.badge import badge_art, baked_png, baked_svg, generated_svg
+from vcissuer.web.explain import explain
+from vcissuer.web.share import linkedin_url, qr_data_uri
+from vcissuer.web.templating import render
+from vcissuer.web.views import (
+    AchievementView,
+    CredentialView,
+    achievement_view,
+    credential_view,
+    issuer_view,
+)
+
+__all__ = [
+    "Download",
+    "Page",
+    "achievement_page",
+    "credential_download",
+    "credential_page",
+    "error_page",
+    "issuer_page",
+    "static_file",
+    "verify_page",
+]
+
+log = logging.getLogger("vcissuer.web")
+
+DOWNLOAD_KINDS = ("json", "jwt", "png", "svg")
+_MEDIA = {"json": "application/vc+ld+json", "jwt": "application/vc+jwt", "png": "image/png",
+          "svg": "image/svg+xml"}
+_STATIC_MEDIA = {".css": "text/css; charset=utf-8", ".js": "text/javascript; charset=utf-8",
+                 ".svg": "image/svg+xml"}
+_HEADINGS = {404: "Not found", 400: "That did not work", 500: "Something went wrong"}
+
+
+@dataclass(frozen=True, slots=True)
+class Page:
+    html: str
+    status: int = 200
+
+
+@dataclass(frozen=True, slots=True)
+class Download:
+    body: bytes
+    media_type: str
+    filename: str
+
+
+@dataclass(frozen=True, slots=True)
+class _Link:
+    href: str
+    label: str
+    filename: str
+    media: str
+
+
+def _chrome(*, title: str, description: str = "", canonical: str | None = None,
+            og: list[tuple[str, str]] | None = None,
+            twitter: list[tuple[str, str]] | None = None) -> dict[str, Any]:
+    return {"title": title, "description": description, "canonical": canonical,
+            "og": og or [], "twitter": twitter or []}
+
+
+def _now_text(moment: datetime) -> str:
+    return f"{moment.day} {moment:%B %Y} at {moment:%H:%M} UTC"
+
+
+def _svg_uri(svg: str) -> str:
+    return "data:image/svg+xml;base64," + base64.b64encode(svg.encode("utf-8")).decode("ascii")
+
+
+def _filename(name: str, extension: str) -> str:
+    stem = re.sub(r"[^A-Za-z0-9]+", "-", name).strip("-").lower()[:60] or "badge"
+    return f"{stem}.{extension}"
+
+
+def _short(text: str | None, limit: int = 200) -> str:
+    if not text:
+        return ""
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[:limit - 1].rstrip() + "…"
+
+
+def _local_path(services: Services, url: str | None) -> str | None:
+    """The path of one of our own URLs (for links within the site), else None."""
+    prefix = services.base_url + "/"
+    if isinstance(url, str) and url.startswith(prefix):
+        return "/" + url[len(prefix):]
+    return None
+
+
+def slug_from_did(services: Services, did: str | None) -> str | None:
+    """The slug of one of our did:web issuers (``did:web:<host>:issuers:<slug>``)."""
+    if not isinstance(did, str):
+        return None
+    try:
+        prefix = did_web_from_url(services.base_url, ["issuers"]) + ":"
+    except ValueError:
+        return None
+    rest = did[len(prefix):] if did.startswith(prefix) else ""
+    return rest if re.fullmatch(r"[a-z0-9-]{1,64}", rest) else None
+
+
+def _badge_image(achievement: AchievementView, raw: Any, issuer_name: str) -> tuple[str, str]:
+    """The image to show (a data: URI) and its alt text."""
+    alt = f"Badge: {achievement.name}"
+    if achievement.image_caption:
+        alt += f" ({achievement.image_caption})"
+    if achievement.image is not None:
+        return achievement.image, alt
+    key = achievement.id or achievement.name
+    return _svg_uri(generated_svg(achievement.name, issuer_name, key=key)), alt
+
+
+def _decoded(value: dict[str, Any] | str, report: VerificationReport | None) -> dict[str, Any]:
+    """The credential to display: the pipeline's reading, or the JSON itself."""
+    if report is not None and report.credential is not None:
+        return dict(report.credential)
+    if isinstance(value, Mapping):
+        return dict(value)
+    from vcissuer.proofs.jose import decode_vc_jwt
+
+    try:
+        credential = decode_vc_jwt(value.strip()).credential
+    except Exception:  # noqa: BLE001 - a display fallback: anything unreadable shows nothing
+        return {}
+    return dict(credential) if isinstance(credential, Mapping) else {}
+
+
+def _stored(record: Any) -> dict[str, Any] | str:
+    return record.signed if str(record.format) == "jwt" else json.loads(record.signed)
+
+
+# --- badge page ---------------------------------------------------------------------------
+
+async def credential_page(services: Services, verifier: Verifier, credential_id: str) -> Page:
+    """The badge page: the credential as issued, verified now, with sharing and downloads."""
+    record = await anyio.to_thread.run_sync(credentials.public_credential, services,
+                                            credential_id)
+    slug = await anyio.to_thread.run_sync(data.issuer_slug, services, record.issuer_id)
+    value = _stored(record)
+    report = await verifier.verify_credential(value)
+    document = _decoded(value, report)
+    subject = document.get("credentialSubject")
+    raw_achievement = subject.get("achievement") if isinstance(subject, Mapping) else None
+    achievement_id = raw_achievement.get("id") if isinstance(raw_achievement, Mapping) else None
+    view = credential_view(document, issuer_page=f"/issuers/{slug}" if slug else None,
+                           achievement_page=_local_path(services, achievement_id))
+    url = f"{services.base_url}/credentials/{record.id}"
+    image, image_alt = _badge_image(view.achievement, raw_achievement, view.issuer.name)
+    stem = view.achievement.name
+    downloads = [
+        _Link(f"/credentials/{record.id}.jwt", "VC-JWT (the signed token)",
+              _filename(stem, "jwt"), _MEDIA["jwt"])
+        if str(record.format) == "jwt" else
+        _Link(f"/credentials/{record.id}.json", "JSON (the signed credential)",
+              _filename(stem, "json"), _MEDIA["json"]),
+        _Link(f"/credentials/{record.id}.png", "Badge image with the credential inside (PNG)",
+              _filename(stem, "png"), _MEDIA["png"]),
+        _Link(f"/credentials/{record.id}.svg", "Badge image with the credential inside (SVG)",
+              _filename(stem, "svg"), _MEDIA["svg"]),
+    ]
+    description = _short(view.achievement.description) or \
+        f"{view.achievement.name}, awarded by {view.issuer.name}."
+    title = f"{view.achievement.name} — {view.issuer.name}"
+    og_image = f"{url}.png"
+    chrome = _chrome(
+        title=title, description=description, canonical=url,
+        og=[("og:type", "website"), ("og:title", title), ("og:description", description),
+            ("og:url", url), ("og:image", og_image), ("og:image:type", "image/png"),
+            ("og:image:alt", image_alt), ("og:site_name", view.issuer.name)],
+        twitter=[("twitter:card", "summary"), ("twitter:title", title),
+                 ("twitter:description", description), ("twitter:image", og_image),
+                 ("twitter:image:alt", image_alt)])
+    html = render("credential.html", **chrome, view=view, explanation=explain(report),
+                  checked_at=_now_text(verifier.clock()), url=url, image=image,
+                  image_alt=image_alt, downloads=downloads, qr=qr_data_uri(url),
+                  linkedin=linkedin_url(view, url=url, credential_id=record.id))
+    return Page(html)
+
+
+# --- downloads ----------------------------------------------------------------------------
+
+def _download(services: Services, credential_id: str, kind: str) -> Download:
+    record = credentials.public_credential(services, credential_id)
+    jwt = str(record.format) == "jwt"
+    value = _stored(record)
+    document = _decoded(value, None)
+    subject = document.get("credentialSubject")
+    achievement = subject.get("achievement") if isinstance(subject, Mapping) else None
+    name = achievement.get("name") if isinstance(achievement, Mapping) else None
+    stem = name if isinstance(name, str) else "badge"
+    if kind == "json":
+        if jwt:
+            raise NotFound(f"credential {credential_id} was issued as a VC-JWT: "
+                           f"download /credentials/{credential_id}.jwt")
+        return Download(record.signed.encode("utf-8"), _MEDIA["json"], _filename(stem, "json"))
+    if kind == "jwt":
+        if not jwt:
+            raise NotFound(f"credential {credential_id} was issued as JSON-LD with an embedded "
+                           f"proof: download /credentials/{credential_id}.json")
+        return Download(record.signed.encode("ascii"), _MEDIA["jwt"], _filename(stem, "jwt"))
+    issuer = document.get("issuer")
+    issuer_name = issuer_view(issuer).name if issuer is not None else ""
+    art = badge_art(achievement, issuer_name=issuer_name)
+    if kind == "png":
+        body = baked_png(art, value, achievement=achievement)
+    else:
+        body = baked_svg(art, value, achievement=achievement,
+                         issuer_name=issuer_name).encode("utf-8")
+    return Download(body, _MEDIA[kind], _filename(stem, kind))
+
+
+async def credential_download(services: Services, credential_id: str, kind: str) -> Download:
+    """The credential as issued (``json``/``jwt``) or baked into its badge (``png``/``svg``)."""
+    if kind not in DOWNLOAD_KINDS:
+        raise ValueError(f"unknown download {kind!r}")
+    return await anyio.to_thread.run_sync(_download, services, credential_id, kind)
+
+
+# --- issuer and achievement pages ---------------------------------------------------------
+
+def _issuer(services: Services, slug: str) -> dict[str, Any]:
+    with services.db.session_scope(read_only=True) as session:
+        return issuers.profile_document(issuers.load_issuer(services, session, slug))
+
+
+async def issuer_page(services: Services, slug: str) -> Page:
+    profile = await anyio.to_thread.run_sync(_issuer, services, slug)
+    view = issuer_view(profile, page=f"/issuers/{slug}")
+    url = f"{services.base_url}/issuers/{slug}"
+    description = _short(view.description) or f"{view.name} issues Open Badges."
+    chrome = _chrome(title=view.name, description=description, canonical=url,
+                     og=[("og:type", "profile"), ("og:title", view.name),
+                         ("og:description", description), ("og:url", url)],
+                     twitter=[("twitter:card", "summary"), ("twitter:title", view.name),
+                              ("twitter:description", description)])
+    return Page(render("issuer.html", **chrome, view=view,
+                       did_document=f"/issuers/{slug}/did.json"))
+
+
+async def achievement_page(services: Services, achievement_id: str) -> Page:
+    document = await anyio.to_thread.run_sync(achievements.public_achievement, services,
+                                              achievement_id)
+    slug = await anyio.to_thread.run_sync(data.achievement_issuer_slug, services,
+                                          achievement_id)
+    url = f"{services.base_url}/achievements/{achievement_id}"
+    view = achievement_view(document, page=f"/achievements/{achievement_id}",
+                            creator_page=f"/issuers/{slug}" if slug else None)
+    issuer_name = view.creator.name if view.creator else ""
+    image, image_alt = _badge_image(view, document, issuer_name)
+    description = _short(view.description) or view.name
+    title = f"{view.name} — {issuer_name}" if issuer_name else view.name
+    chrome = _chrome(title=title, description=description, canonical=url,
+                     og=[("og:type", "website"), ("og:title", title),
+                         ("og:description", description), ("og:url", url)],
+                     twitter=[("twitter:card", "summary"), ("twitter:title", title),
+                              ("twitter:description", description)])
+    return Page(render("achievement.html", **chrome, view=view, image=image,
+                       image_alt=image_alt))
+
+
+# --- verify page --------------------------------------------------------------------------
+
+@dataclass(frozen=True, slots=True)
+class _Problem:
+    heading: str
+    message: str
+
+
+def _verify_form(*, url: str = "", credential: str = "") -> dict[str, str]:
+    return {"url": url, "credential": credential}
+
+
+def _verify_render(services: Services, verifier: Verifier, *, status: int = 200,
+                   report: VerificationReport | None = None, source: str | None = None,
+                   problem: _Problem | None = None, form: dict[str, str] | None = None) -> Page:
+    view: CredentialView | None = None
+    page_link = None
+    if report is not None and report.credential is not None:
+        document = dict(report.credential)
+        issuer = document.get("issuer")
+        did = issuer.get("id") if isinstance(issuer, Mapping) else issuer
+        slug = slug_from_did(services, did if isinstance(did, str) else None)
+        view = credential_view(document, issuer_page=f"/issuers/{slug}" if slug else None)
+        page_link = _local_path(services, view.id)
+    chrome = _chrome(title="Verify an Open Badge",
+                     description="Check that an Open Badge is genuine, not revoked and in date.",
+                     canonical=f"{services.base_url}/verify")
+    html = render("verify.html", **chrome, error=problem, source=source,
+                  explanation=explain(report) if report is not None else None,
+                  checked_at=_now_text(verifier.clock()) if report is not None else None,
+                  view=view, page_link=page_link, form=form or _verify_form())
+    return Page(html, status)
+
+
+def _presentation(value: Any) -> bool:
+    types = value.get("type") if isinstance(value, Mapping) else None
+    types = [types] if isinstance(types, str) else types if isinstance(types, list) else []
+    return "VerifiablePresentation" in types
+
+
+async def verify_page(services: Services, verifier: Verifier, *, url: str | None = None,
+                      text: str | None = None, upload: bytes | None = None,
+                      upload_name: str | None = None) -> Page:
+    """The verify form; with input (an upload, pasted text or a URL, first given wins), the
+    report in plain language. Input that is not a credential gives a friendly 400 page."""
+    url = (url or "").strip()
+    text = (text or "").strip()
+    form = _verify_form(url=url[:2048], credential=text[:100_000])
+    if not upload and not text and not url:
+        return _verify_render(services, verifier, form=form)
+    if not upload and text.startswith(("https://", "http://")) and "\n" not in text:
+        url, text = text, ""
+    try:
+        if upload:
+            source = upload_name or "the uploaded file"
+            value = parse_credential_bytes(upload)
+        elif text:
+            source = "the pasted credential"
+            value = parse_credential_bytes(text.encode("utf-8"))
+        else:
+            source = url
+            if len(url) > 2048:
+                raise FetchRefused("the URL is longer than 2,048 characters")
+            source, report = await verifier.verify_url(url)
+            return _verify_render(services, verifier, report=report, source=source, form=form)
+        if _presentation(value):
+            return _verify_render(services, verifier, status=400, form=form, problem=_Problem(
+                "This is a presentation",
+                "This page checks single credentials. Paste or upload one of the credentials "
+                "inside it, or send the presentation to POST /presentations/verify."))
+        report = await verifier.verify_credential(value)
+    except NotACredential as error:
+        return _verify_render(services, verifier, status=400, form=form, problem=_Problem(
+            "No credential found",
+            f"That is not an Open Badge credential we can read: {error.message}. Give a badge "
+            "URL, the credential's JSON or VC-JWT, or a baked PNG or SVG badge image."))
+    except FetchRefused as error:
+        return _verify_render(services, verifier, status=400, form=form, problem=_Problem(
+            "That URL cannot be checked",
+            f"For safety this service only fetches public https addresses: {error.message}"))
+    except Exception as error:  # the verify page answers every input with a page (logged)
+        log.exception("verify page: unexpected %s", type(error).__name__)
+        return _verify_render(services, verifier, status=422, form=form, problem=_Problem(
+            "This could not be checked",
+            "The input could not be processed. Check that it is a complete Open Badges 3.0 "
+            "credential and try again."))
+    return _verify_render(services, verifier, report=report, source=source, form=form)
+
+
+# --- errors and static files --------------------------------------------------------------
+
+def error_page(status: int, message: str, *, heading: str | None = None) -> Page:
+    heading = heading or _HEADINGS.get(status, "That did not work")
+    return Page(render("error.html", **_chrome(title=heading), heading=heading,
+                       message=message), status)
+
+
+@functools.cache
+def static_file(name: str) -> Download | None:
+    """One of the site's own static files (css, js, svg), by exact name; None if unknown."""
+    if not re.fullmatch(r"[a-z0-9-]+\.(css|js|svg)", name):
+        return None
+    resource = resources.files("vcissuer.web").joinpath("static", name)
+    if not resource.is_file():
+        return None
+    media = _STATIC_MEDIA[name[name.rindex("."):]]
+    return Download(resource.read_bytes(), media, name)
