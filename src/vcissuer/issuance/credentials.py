@@ -26,6 +26,7 @@ from vcissuer.issuance.recipients import lookup_hash_for, recipient_from
 from vcissuer.issuance.schemas import AssessmentIn
 from vcissuer.issuance.signing import active_signer, sign_with
 from vcissuer.issuance.status import StatusAssignment, purpose_of, status_entries
+from vcissuer.keys import Signer
 from vcissuer.store import (
     AchievementRecord,
     CredentialFormat,
@@ -113,17 +114,30 @@ def _achievement(services: Services, session: Any, context: _IssueContext,
 
 def _prepare(services: Services, context: _IssueContext, achievement: AchievementRecord,
              assessment: AssessmentIn, status: StatusAssignment | None) -> CredentialRecord:
-    """Build, schema-validate and sign one checked credential (no database access)."""
+    return prepare_credential(services, issuer=context.issuer, profile=context.profile,
+                              signer=context.signer, achievement=achievement,
+                              assessment=assessment, status=status)
+
+
+def prepare_credential(services: Services, *, issuer: IssuerRecord, profile: dict[str, Any],
+                       signer: Signer, achievement: AchievementRecord, assessment: AssessmentIn,
+                       status: StatusAssignment | None,
+                       subject_id: str | None = None) -> CredentialRecord:
+    """Build, schema-validate and sign one checked credential (no database access).
+
+    ``subject_id``: the credential subject's id; by default the recipient's own (a DID given
+    in the assessment), a wallet delivery binds it to the holder's DID instead.
+    """
     data = assessment.wire()
     now = services.clock()
     recipient = recipient_from(data["recipient"], lookup=services.lookup)
     credential_id = new_id()
     unsigned = build_credential(
         credential_id=credential_url(services, credential_id),
-        issuer=context.profile,
+        issuer=profile,
         achievement=achievement.document,
         valid_from=now,
-        subject_id=recipient.subject_id,
+        subject_id=subject_id or recipient.subject_id,
         identifiers=recipient.identifiers,
         results=data.get("results", []),
         credits_earned=assessment.credits_earned,
@@ -137,9 +151,9 @@ def _prepare(services: Services, context: _IssueContext, achievement: Achievemen
     if schema_problems:
         raise Rejected("the credential would not conform to the OB 3.0 schema",
                        errors=[FieldError(p.path, p.rule, p.message) for p in schema_problems])
-    signed = sign_with(services, context.signer, unsigned, fmt=assessment.format)
+    signed = sign_with(services, signer, unsigned, fmt=assessment.format)
     return CredentialRecord(
-        id=credential_id, issuer_id=context.issuer.id, achievement_id=achievement.id,
+        id=credential_id, issuer_id=issuer.id, achievement_id=achievement.id,
         recipient_hash=recipient.lookup_hash, assessment_ref=assessment.assessment_ref,
         signed=signed, format=CredentialFormat(assessment.format), valid_from=now,
         valid_until=assessment.valid_until, created=now,

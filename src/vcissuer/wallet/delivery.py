@@ -13,16 +13,14 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from vcissuer.credentials.builder import build_credential, build_profile
-from vcissuer.credentials.schema import validate_achievement_credential
+from vcissuer.credentials.builder import build_profile
 from vcissuer.errors import VcError
 from vcissuer.issuance.achievements import resolve_achievement
 from vcissuer.issuance.context import Services
-from vcissuer.issuance.credentials import check_assessment, credential_url
-from vcissuer.issuance.errors import IssuanceError
-from vcissuer.issuance.recipients import recipient_from
+from vcissuer.issuance.credentials import check_assessment, prepare_credential
+from vcissuer.issuance.errors import IssuanceError, Rejected
 from vcissuer.issuance.schemas import AssessmentIn
-from vcissuer.issuance.signing import active_signer, sign_with
+from vcissuer.issuance.signing import active_signer
 from vcissuer.issuance.status import StatusAssignment, purpose_of, status_entries
 from vcissuer.keys import Signer
 from vcissuer.proofs.jose import decode_vc_jwt
@@ -34,7 +32,6 @@ from vcissuer.store import (
     CredentialState,
     IssuerRecord,
     IssuerRepository,
-    new_id,
 )
 from vcissuer.store.wallet import CredentialOfferRecord, CredentialOfferRepository, OfferKind
 from vcissuer.wallet.errors import DeliveryRefused
@@ -135,36 +132,12 @@ def _issue_bound(services: Services, offer: CredentialOfferRecord, *, holder_did
 def _prepare_bound(services: Services, issuer: IssuerRecord, signer: Signer,
                    achievement: AchievementRecord, assessment: AssessmentIn,
                    status: StatusAssignment | None, *, holder_did: str) -> CredentialRecord:
-    """issuance.credentials._prepare with the subject bound to the holder's DID."""
-    data = assessment.wire()
-    now = services.clock()
-    recipient = recipient_from(data["recipient"], lookup=services.lookup)
-    credential_id = new_id()
-    unsigned = build_credential(
-        credential_id=credential_url(services, credential_id),
-        issuer=build_profile(issuer.did, issuer.profile),
-        achievement=achievement.document,
-        valid_from=now,
-        subject_id=holder_did,
-        identifiers=recipient.identifiers,
-        results=data.get("results", []),
-        credits_earned=assessment.credits_earned,
-        activity_start=assessment.activity_start_date,
-        activity_end=assessment.activity_end_date,
-        evidence=data.get("evidence", []),
-        valid_until=assessment.valid_until,
-        credential_status=status.entry if status else None,
-    )
-    problems = validate_achievement_credential(unsigned)
-    if problems:
-        raise DeliveryRefused("the credential would not conform to the OB 3.0 schema: "
-                              + "; ".join(f"{p.path}: {p.message}" for p in problems[:3]))
-    signed = sign_with(services, signer, unsigned, fmt=assessment.format)
-    return CredentialRecord(
-        id=credential_id, issuer_id=issuer.id, achievement_id=achievement.id,
-        recipient_hash=recipient.lookup_hash, assessment_ref=assessment.assessment_ref,
-        signed=signed, format=CredentialFormat(assessment.format), valid_from=now,
-        valid_until=assessment.valid_until, created=now,
-        status_list_id=status.status_list_id if status else None,
-        status_index=status.status_index if status else None,
-    )
+    """The credential, its subject bound to the holder's DID."""
+    try:
+        return prepare_credential(services, issuer=issuer,
+                                  profile=build_profile(issuer.did, issuer.profile),
+                                  signer=signer, achievement=achievement,
+                                  assessment=assessment, status=status, subject_id=holder_did)
+    except Rejected as error:
+        raise DeliveryRefused(f"{error.message}: " + "; ".join(
+            f"{e.field}: {e.message}" for e in error.errors[:3])) from None
