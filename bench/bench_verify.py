@@ -23,6 +23,8 @@ from __future__ import annotations
 import argparse
 import asyncio
 import copy
+import gc
+import itertools
 import json
 import os
 import socket
@@ -31,15 +33,21 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable
-from datetime import UTC, datetime
+import uuid
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
-from vcissuer.dids import CompositeResolver, DidKeyResolver, StaticResolver  # noqa: E402
+from vcissuer.dids import (  # noqa: E402
+    CompositeResolver,
+    DidKeyResolver,
+    StaticResolver,
+    did_key_from_public,
+)
 from vcissuer.dids.cache import CachingResolver  # noqa: E402
 from vcissuer.jsonld import Canonicalizer  # noqa: E402
 from vcissuer.keys import Ed25519KeyPair  # noqa: E402
@@ -88,7 +96,7 @@ def rate(fn: Callable[[], object], seconds: float, repeats: int) -> float:
     return statistics.median(rates)
 
 
-def _setup() -> tuple[dict[str, Any], Callable[[], Any]]:
+def _setup(count: int) -> tuple[Callable[[], Any], Callable[[], Any]]:
     keys = Ed25519KeyPair.generate()
     method = f"{DID}#{keys.public_multibase}"
     signer = keys.signer(method)
@@ -107,25 +115,42 @@ def _setup() -> tuple[dict[str, Any], Callable[[], Any]]:
         "credentialSubject": {"id": f"{LIST_URL}#list", "type": "BitstringStatusList",
                               "statusPurpose": "revocation", "encodedList": bits.encode()},
     }, signer=signer, created=NOW)
-    credential = copy.deepcopy(json.loads(CREDENTIAL.read_text()))
-    credential["issuer"]["id"] = DID
-    credential["credentialStatus"] = BitstringStatusListEntry.create(
-        LIST_URL, index=77).to_json()
-    signed = add_proof(credential, signer=signer, created=NOW)
+    template = copy.deepcopy(json.loads(CREDENTIAL.read_text()))
+    template["issuer"]["id"] = DID
+    # Every credential verified is a different learner's (credential id, subject DID, result,
+    # status index, signing second), so no whole document or proof configuration is ever
+    # remembered; what is reused is what a verifier reuses: contexts, the issuer Profile and
+    # Achievement shared by a cohort, the issuer key's proof-configuration shape, the key and
+    # the status list (verified once, then cached).
+    credentials = []
+    for i in range(count):
+        credential = copy.deepcopy(template)
+        credential["id"] = f"urn:uuid:{uuid.UUID(int=i)}"
+        credential["credentialSubject"]["id"] = did_key_from_public(
+            Ed25519KeyPair.generate().public_multibase)
+        for result in credential["credentialSubject"].get("result", []):
+            if "value" in result:
+                result["value"] = str(40 + i % 60)
+        credential["credentialStatus"] = BitstringStatusListEntry.create(
+            LIST_URL, index=5000 + i).to_json()
+        credentials.append(add_proof(credential, signer=signer,
+                                     created=NOW - timedelta(seconds=i)))
+    gc.freeze()  # thousands of live credentials would otherwise slow every GC pass
     resolver = CachingResolver(CompositeResolver([DidKeyResolver(),
                                                   StaticResolver({DID: document})]))
     retrieved = Retrieved(documents={LIST_URL: status_list}, digests={LIST_URL: "list-v1"})
     cache = StatusListCache()
-    canonicalizer = Canonicalizer(remember_small=False)
+    canonicalizer = Canonicalizer()
+    to_verify, proofs_to_verify = itertools.cycle(credentials), itertools.cycle(credentials)
 
     def verify() -> Any:
-        return verify_credential(signed, resolver=resolver, retrieved=retrieved,
+        return verify_credential(next(to_verify), resolver=resolver, retrieved=retrieved,
                                  status_cache=cache, canonicalizer=canonicalizer,
                                  clock=lambda: NOW)
 
     def proof_only() -> Any:
-        return verify_proofs(signed, resolver=resolver, canonicalizer=canonicalizer,
-                             clock=lambda: NOW)
+        return verify_proofs(next(proofs_to_verify), resolver=resolver,
+                             canonicalizer=canonicalizer, clock=lambda: NOW)
 
     report = verify()
     assert report.verified, report.to_json()
@@ -135,7 +160,7 @@ def _setup() -> tuple[dict[str, Any], Callable[[], Any]]:
 def bench_core(args: argparse.Namespace) -> bool:
     if hasattr(os, "sched_setaffinity"):
         os.sched_setaffinity(0, {sorted(os.sched_getaffinity(0))[0]})
-    verify, proof_only = _setup()
+    verify, proof_only = _setup(int(args.seconds * args.repeats * 2 * 1500) + 2000)
     # Interleaved, so both figures see the same machine.
     verifies, proofs = [], []
     for _ in range(args.repeats):
@@ -170,7 +195,7 @@ def _free_port() -> int:
         return probe.getsockname()[1]
 
 
-def _issue(base: str, env: dict[str, str]) -> dict[str, Any]:
+def _issue(base: str, env: dict[str, str], count: int) -> list[dict[str, Any]]:
     import httpx
 
     def key(*extra: str) -> str:
@@ -187,17 +212,26 @@ def _issue(base: str, env: dict[str, str]) -> dict[str, Any]:
         achievement = http.post("/issuers/uni/achievements", headers=headers,
                                 json=ACHIEVEMENT)
         achievement.raise_for_status()
-        issued = http.post("/issuers/uni/credentials", headers=headers,
-                           json={**ASSESSMENT, "achievementId": achievement.json()["id"]})
-        issued.raise_for_status()
-        return issued.json()["credential"]
+        credentials = []
+        for first in range(0, count, 1000):  # a cohort: one credential per learner
+            items = [{**ASSESSMENT, "achievementId": achievement.json()["id"],
+                      "assessmentRef": f"bench-{i}",
+                      "recipient": {"email": f"learner{i}@example.org", "name": f"Learner {i}"},
+                      "results": [{"resultDescription": "lo1", "value": str(40 + i % 60)},
+                                  {"resultDescription": "lo2", "achievedLevel": "pass"}]}
+                     for i in range(first, min(count, first + 1000))]
+            batch = http.post("/issuers/uni/credentials/batch", headers=headers,
+                              json={"items": items}, timeout=300)
+            batch.raise_for_status()
+            for item in batch.json()["items"]:
+                response = http.get(f"/credentials/{item['credentialId']}")
+                response.raise_for_status()
+                credentials.append(response.json())
+        return credentials
 
 
-async def _load(port: int, body: bytes, *, seconds: float, concurrency: int
+async def _load(port: int, requests: Iterator[bytes], *, seconds: float, concurrency: int
                 ) -> tuple[float, list[float], dict[int, int]]:
-    request = (f"POST /credentials/verify HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n"
-               f"Content-Type: application/json\r\nContent-Length: {len(body)}\r\n\r\n"
-               ).encode() + body
     latencies: list[float] = []
     statuses: dict[int, int] = {}
     deadline = time.monotonic() + seconds
@@ -206,6 +240,9 @@ async def _load(port: int, body: bytes, *, seconds: float, concurrency: int
         reader, writer = await asyncio.open_connection("127.0.0.1", port)
         try:
             while time.monotonic() < deadline:
+                request = next(requests, None)
+                if request is None:  # out of distinct credentials: stop early
+                    break
                 started = time.perf_counter()
                 writer.write(request)
                 head = await reader.readuntil(b"\r\n\r\n")
@@ -221,6 +258,13 @@ async def _load(port: int, body: bytes, *, seconds: float, concurrency: int
     started = time.monotonic()
     await asyncio.gather(*(connection() for _ in range(concurrency)))
     return time.monotonic() - started, latencies, statuses
+
+
+def _request(port: int, credential: dict[str, Any]) -> bytes:
+    body = json.dumps({"verifiableCredential": credential}).encode()
+    return (f"POST /credentials/verify HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n"
+            f"Content-Type: application/json\r\nContent-Length: {len(body)}\r\n\r\n"
+            ).encode() + body
 
 
 def bench_http(args: argparse.Namespace) -> None:
@@ -240,13 +284,14 @@ def bench_http(args: argparse.Namespace) -> None:
             env=env)
         try:
             _wait(base)
-            credential = _issue(base, env)
-            body = json.dumps({"verifiableCredential": credential}).encode()
+            # Distinct credentials, more than the run sends: nothing is verified twice.
+            credentials = _issue(base, env, args.http_credentials)
+            requests = iter([_request(port, c) for c in credentials])
             # Warm both workers (each fetches the DID document and status list once).
-            asyncio.run(_load(port, body, seconds=1.0, concurrency=args.concurrency))
+            asyncio.run(_load(port, requests, seconds=1.0, concurrency=args.concurrency))
             cpu_before = _children_cpu(server.pid)
             elapsed, latencies, statuses = asyncio.run(
-                _load(port, body, seconds=args.http_seconds, concurrency=args.concurrency))
+                _load(port, requests, seconds=args.http_seconds, concurrency=args.concurrency))
             worker_cpu = _children_cpu(server.pid) - cpu_before
         finally:
             server.terminate()
@@ -302,6 +347,9 @@ def main() -> None:
     parser.add_argument("--repeats", type=int, default=5)
     parser.add_argument("--http-seconds", type=float, default=10.0)
     parser.add_argument("--concurrency", type=int, default=16)
+    parser.add_argument("--http-credentials", type=int, default=4000,
+                        help="distinct credentials issued for the HTTP run (it stops early if "
+                             "they run out: none is verified twice)")
     parser.add_argument("--skip-http", action="store_true")
     args = parser.parse_args()
     if not args.skip_http:

@@ -73,3 +73,33 @@ def test_memoized_contexts_do_not_leak_between_documents() -> None:
         for name, doc in DOCUMENTS[:60]:
             if name in expected:
                 assert fast.canonicalize(doc) == expected[name], name
+
+
+def test_remembered_subtrees_are_exact_across_the_whole_corpus() -> None:
+    """One canonicalizer over every document, three passes in different orders: remembered
+    expansions (issuer profiles, achievements shared between documents) never change output,
+    and safe mode still rejects on the later passes exactly what it rejected on the first."""
+    plain = Canonicalizer(safe=False)
+    safe = Canonicalizer()
+    expected: dict[str, str] = {}
+    for name, doc in DOCUMENTS:
+        try:
+            expected[name] = plain_canonicalize(doc)
+        except Exception:  # noqa: BLE001 - not processable by pyld: not compared
+            continue
+
+    def safe_outcome(doc: dict[str, Any]) -> str:
+        try:
+            return safe.canonicalize(doc)
+        except VcError as error:
+            return f"rejected: {error.code}"
+
+    first = {name: safe_outcome(doc) for name, doc in DOCUMENTS if name in expected}
+    for order in (DOCUMENTS, DOCUMENTS[::-1], DOCUMENTS[1::2] + DOCUMENTS[::2]):
+        for name, doc in order:
+            if name in expected:
+                assert plain.canonicalize(doc) == expected[name], name
+                assert safe_outcome(doc) == first[name], name
+    assert plain._memo.subtrees and safe._memo.subtrees  # the memo was exercised
+    accepted = [name for name, outcome in first.items() if not outcome.startswith("rejected")]
+    assert all(first[name] == expected[name] for name in accepted)

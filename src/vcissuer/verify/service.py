@@ -115,7 +115,7 @@ class Verifier:
         self.clock = clock
         self.skew = skew
         # Proof configurations differ per credential: remembering them buys nothing here.
-        self.canonicalizer = canonicalizer or Canonicalizer(remember_small=False)
+        self.canonicalizer = canonicalizer or Canonicalizer()
         self.trust_embedded_keys = trust_embedded_keys
         self.status_cache = status_cache if status_cache is not None else StatusListCache()
         self._owns_client = owns_client
