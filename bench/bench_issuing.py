@@ -4,7 +4,8 @@ Run: .venv/bin/python bench/bench_issuing.py [--total 10000] [--batch 500] [--wo
          [--rate 100] [--seconds 10] [--postgres URL]
 
 1. Batches: ``--total`` credentials in batches of ``--batch`` assessment records, two requests
-   in flight, through ``vcissuer serve --workers N``. Prints credentials per second.
+   in flight per worker, each on a new connection, through ``vcissuer serve --workers N``.
+   Prints credentials per second, and the workers' CPU time per credential.
 2. Steady load: single-credential requests at ``--rate`` per second for ``--seconds`` seconds
    (open loop: requests are sent on schedule, whether or not earlier ones have returned).
    Prints p50 / p99 / max latency.
@@ -42,6 +43,21 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+def children_cpu(pid: int) -> float:
+    """CPU seconds (user + system) used so far by the child processes of ``pid`` (Linux;
+    0 elsewhere): the uvicorn workers of ``vcissuer serve --workers N``."""
+    total = 0.0
+    try:
+        children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+        ticks = os.sysconf("SC_CLK_TCK")
+        for child in children:
+            fields = Path(f"/proc/{child}/stat").read_text().rsplit(")", 1)[1].split()
+            total += (int(fields[11]) + int(fields[12])) / ticks
+    except OSError:
+        return 0.0
+    return total
+
+
 def start_server(env: dict[str, str], workers: int, base: str) -> subprocess.Popen:
     proc = subprocess.Popen([VCISSUER, "serve", "--workers", str(workers)], env=env,
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -62,8 +78,12 @@ def cli(env: dict[str, str], *args: str) -> dict:
 
 
 async def batches(base: str, headers: dict, achievement: str, total: int, size: int,
-                  tag: str) -> float:
-    async with httpx.AsyncClient(base_url=base, headers=headers, timeout=600) as http:
+                  tag: str, in_flight: int = 4) -> float:
+    # A new connection per batch (the kernel spreads connections over the workers' sockets)
+    # and two batches in flight per worker, so no worker idles while another has two.
+    limits = httpx.Limits(max_keepalive_connections=0)
+    async with httpx.AsyncClient(base_url=base, headers=headers, timeout=600,
+                                 limits=limits) as http:
         chunks = [[assessment(achievement, ref=f"{tag}-{i}")
                    for i in range(start, min(start + size, total))]
                   for start in range(0, total, size)]
@@ -80,7 +100,7 @@ async def batches(base: str, headers: dict, achievement: str, total: int, size: 
                 issued += response.json()["issued"]
 
         start = time.perf_counter()
-        await asyncio.gather(sender(), sender())
+        await asyncio.gather(*(sender() for _ in range(in_flight)))
         elapsed = time.perf_counter() - start
         assert issued == total, issued
         return total / elapsed
@@ -134,10 +154,14 @@ def run(label: str, database_url: str, args: argparse.Namespace) -> None:
                                      json=MICRO_CREDENTIAL).json()["id"]
             # Warm up every worker (contexts, keys).
             asyncio.run(batches(base, headers, achievement, 200, 50, "warm"))
+            cpu = children_cpu(server.pid)
             per_second = asyncio.run(batches(base, headers, achievement, args.total,
-                                             args.batch, "batch"))
+                                             args.batch, "batch", 2 * args.workers))
+            batch_cpu = (children_cpu(server.pid) - cpu) / args.total
+            cpu = children_cpu(server.pid)
             latencies = sorted(asyncio.run(steady(base, headers, achievement, args.rate,
                                                   args.seconds, "single")))
+            single_cpu = (children_cpu(server.pid) - cpu) / max(1, len(latencies))
         finally:
             server.terminate()
             server.wait(timeout=30)
@@ -148,6 +172,10 @@ def run(label: str, database_url: str, args: argparse.Namespace) -> None:
     print(f"{label}: single issues at {args.rate:g}/s for {args.seconds:g}s "
           f"({len(latencies)} requests): p50 {p50:.1f} ms, p99 {p99:.1f} ms, "
           f"max {latencies[-1] * 1000:.1f} ms")
+    if batch_cpu > 0 and single_cpu > 0:
+        print(f"{label}: worker CPU per credential: {batch_cpu * 1000:.2f} ms in batches, "
+              f"{single_cpu * 1000:.2f} ms issued singly (two otherwise idle cores: about "
+              f"{2 / batch_cpu:.0f} and {2 / single_cpu:.0f} per second)")
 
 
 def main() -> None:

@@ -227,8 +227,7 @@ def _ensure_demo_issuer(services: Any) -> None:
 
 
 def cmd_serve(args: argparse.Namespace, out: TextIO) -> int:
-    import uvicorn
-
+    from vcissuer.server import serve
     from vcissuer.settings import get_settings
 
     settings = get_settings()
@@ -245,9 +244,9 @@ def cmd_serve(args: argparse.Namespace, out: TextIO) -> int:
     )
     out.flush()
     services.db.dispose()
-    uvicorn.run(
-        "vcissuer.api.asgi:app_from_env", factory=True, host=settings.host, port=settings.port,
-        workers=args.workers, log_level=settings.log_level,
+    serve(
+        host=settings.host, port=settings.port, workers=args.workers,
+        log_level=settings.log_level,
         ssl_certfile=str(settings.tls_certfile) if settings.tls_certfile else None,
         ssl_keyfile=str(settings.tls_keyfile) if settings.tls_keyfile else None,
     )

@@ -8,6 +8,7 @@ from pathlib import Path
 from vcissuer.clock import Clock, system_clock
 from vcissuer.issuance.keyring import Keyring
 from vcissuer.issuance.recipients import LookupKey
+from vcissuer.issuance.reservoir import IndexReservoir
 from vcissuer.jsonld import Canonicalizer, default_canonicalizer
 from vcissuer.store import Database
 
@@ -16,7 +17,8 @@ __all__ = ["Services"]
 
 @dataclass
 class Services:
-    """The database, the keys, the public origin, the clock and the canonicalizer."""
+    """The database, the keys, the public origin, the clock, the canonicalizer and the
+    status indices this process holds in reserve."""
 
     db: Database
     keyring: Keyring
@@ -24,6 +26,8 @@ class Services:
     base_url: str
     clock: Clock = system_clock
     canonicalizer: Canonicalizer = field(default_factory=default_canonicalizer)
+    # Status list indices reserved ahead by this process (see issuance/reservoir.py).
+    reservoir: IndexReservoir = field(default_factory=IndexReservoir)
 
     @classmethod
     def create(cls, *, database_url: str, key_dir: Path, passphrase: bytes | None,

@@ -87,8 +87,8 @@ class StatusAssignment:
 
 def status_entries(services: Services, issuer: IssuerRecord,
                    purposes: Sequence[StatusPurpose | None]) -> list[StatusAssignment | None]:
-    """One status assignment per requested purpose (None: no status), allocated in one short
-    transaction before anything is signed."""
+    """One status assignment per requested purpose (None: no status), taken from this
+    process's reserve (refilled in one short transaction) before anything is signed."""
     wanted: dict[StatusPurpose, int] = {}
     for purpose in purposes:
         if purpose is not None and not (purpose is StatusPurpose.REVOCATION
@@ -96,11 +96,8 @@ def status_entries(services: Services, issuer: IssuerRecord,
             wanted[purpose] = wanted.get(purpose, 0) + 1
     slots: dict[StatusPurpose, list[Any]] = {}
     if wanted:
-        with services.db.session_scope() as session:
-            repo = StatusListRepository(session, clock=services.clock)
-            for purpose, count in wanted.items():
-                slots[purpose] = repo.allocate(issuer_id=issuer.id, purpose=purpose,
-                                               count=count)
+        slots = services.reservoir.take(services.db, services.clock, issuer_id=issuer.id,
+                                        wanted=wanted)
     out: list[StatusAssignment | None] = []
     for purpose in purposes:
         if purpose is None:
