@@ -15,6 +15,7 @@ https://www.w3.org/TR/json-ld11-api/#deserialize-json-ld-to-rdf-algorithm
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 from pyld import jsonld
@@ -35,7 +36,9 @@ XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 # No @index: pyld keeps values that differ only in their index as separate (equal) triples.
 _NODE_KEYWORDS = frozenset({"@id", "@type", "@graph"})
 _VALUE_KEYS = frozenset({"@value", "@type", "@language"})
-_is_absolute_iri = jsonld._is_absolute_iri
+# pyld's test (a regular expression per call), remembered: a credential asks it for the same
+# few dozen IRIs every time.
+_is_absolute_iri = functools.lru_cache(maxsize=16_384)(jsonld._is_absolute_iri)
 
 
 class _Unsupported(Exception):  # noqa: N818 - internal signal: take pyld's path
