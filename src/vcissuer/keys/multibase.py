@@ -36,25 +36,37 @@ class MultibaseError(VcError, ValueError):
     code = MALFORMED_VALUE_ERROR
 
 
+_DIGITS_PER_CHUNK = 10  # 58**10 < 2**64: big-integer divisions once per ten digits
+_CHUNK = 58**_DIGITS_PER_CHUNK
+
+
 def base58btc_encode(data: bytes) -> str:
     """Bitcoin base58: each leading zero byte becomes a leading ``1``."""
     zeros = len(data) - len(data.lstrip(b"\0"))
     number = int.from_bytes(data, "big")
     digits = []
     while number:
-        number, remainder = divmod(number, 58)
-        digits.append(BASE58BTC_ALPHABET[remainder])
-    return "1" * zeros + "".join(reversed(digits))
+        number, chunk = divmod(number, _CHUNK)
+        for _ in range(_DIGITS_PER_CHUNK):
+            chunk, remainder = divmod(chunk, 58)
+            digits.append(BASE58BTC_ALPHABET[remainder])
+    # The most significant chunk was padded with zero digits ("1"): drop them.
+    return "1" * zeros + "".join(reversed(digits)).lstrip("1")
 
 
 def base58btc_decode(text: str) -> bytes:
     """Inverse of :func:`base58btc_encode`; :class:`MultibaseError` on a foreign character."""
     number = 0
-    for position, char in enumerate(text):
-        value = _BASE58_INDEX.get(char)
-        if value is None:
-            raise MultibaseError(f"invalid base58btc character at position {position}")
-        number = number * 58 + value
+    start = len(text) % _DIGITS_PER_CHUNK or min(_DIGITS_PER_CHUNK, len(text))
+    for begin, end in [(0, start)] + [(i, i + _DIGITS_PER_CHUNK)
+                                      for i in range(start, len(text), _DIGITS_PER_CHUNK)]:
+        chunk = 0
+        for position in range(begin, end):
+            value = _BASE58_INDEX.get(text[position])
+            if value is None:
+                raise MultibaseError(f"invalid base58btc character at position {position}")
+            chunk = chunk * 58 + value
+        number = number * 58 ** (end - begin) + chunk
     zeros = len(text) - len(text.lstrip("1"))
     body = number.to_bytes((number.bit_length() + 7) // 8, "big") if number else b""
     return b"\0" * zeros + body

@@ -6,6 +6,7 @@ bit (the most significant bit of byte 0).
 
 from __future__ import annotations
 
+import functools
 import gzip
 import zlib
 from collections.abc import Iterator
@@ -146,11 +147,7 @@ class Bitstring:
             raise MalformedStatusError(
                 "encodedList must be multibase base64url without padding ('u' prefix)"
             )
-        try:
-            compressed = base64url_decode(encoded[1:])
-        except MultibaseError as error:
-            raise MalformedStatusError(f"encodedList: {error.message}") from None
-        data = _gunzip(compressed, maximum_bytes=maximum_bytes)
+        data = _expand(encoded, maximum_bytes)
         if not data:
             raise StatusListLengthError("the status list is empty")
         if len(data) * 8 < minimum_bits:
@@ -185,3 +182,14 @@ def _gunzip(data: bytes, *, maximum_bytes: int) -> bytes:
             raise MalformedStatusError("encodedList is truncated GZIP data")
         rest = inflater.unused_data
     return bytes(out)
+
+
+@functools.lru_cache(maxsize=32)
+def _expand(encoded: str, maximum_bytes: int) -> bytes:
+    """The bytes of a ``u``-prefixed encodedList, remembered: a verifier checks many entries
+    against the same few lists (the bytes are immutable; every Bitstring gets its own copy)."""
+    try:
+        compressed = base64url_decode(encoded[1:])
+    except MultibaseError as error:
+        raise MalformedStatusError(f"encodedList: {error.message}") from None
+    return _gunzip(compressed, maximum_bytes=maximum_bytes)
