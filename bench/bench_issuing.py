@@ -19,7 +19,6 @@ import argparse
 import asyncio
 import json
 import os
-import socket
 import statistics
 import subprocess
 import sys
@@ -28,6 +27,7 @@ import time
 from pathlib import Path
 
 import httpx
+from common import children_cpu, free_port
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -35,27 +35,6 @@ sys.path.insert(0, str(ROOT))
 from tests.api.conftest import MICRO_CREDENTIAL, assessment  # noqa: E402
 
 VCISSUER = str(ROOT / ".venv/bin/vcissuer")
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def children_cpu(pid: int) -> float:
-    """CPU seconds (user + system) used so far by the child processes of ``pid`` (Linux;
-    0 elsewhere): the uvicorn workers of ``vcissuer serve --workers N``."""
-    total = 0.0
-    try:
-        children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
-        ticks = os.sysconf("SC_CLK_TCK")
-        for child in children:
-            fields = Path(f"/proc/{child}/stat").read_text().rsplit(")", 1)[1].split()
-            total += (int(fields[11]) + int(fields[12])) / ticks
-    except OSError:
-        return 0.0
-    return total
 
 
 def start_server(env: dict[str, str], workers: int, base: str) -> subprocess.Popen:

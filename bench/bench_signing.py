@@ -18,16 +18,15 @@ import gc
 import itertools
 import json
 import os
-import statistics
 import sys
-import time
 import uuid
-from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
+
+from common import rate  # noqa: E402
 
 from vcissuer.dids import DidKeyResolver, did_key_from_public  # noqa: E402
 from vcissuer.dids.cache import CachingResolver  # noqa: E402
@@ -42,23 +41,6 @@ CREDENTIALS = {
     "full": ROOT / "tests/vectors/vcissuer/realistic-microcredential.json",
 }
 CREATED = datetime(2024, 6, 30, 9, 0, tzinfo=UTC)
-
-
-def rate(fn: Callable[[], object], seconds: float, repeats: int) -> float:
-    """Median operations per CPU-second of this process over ``repeats`` runs.
-
-    CPU time, not wall time: the figure is per core and does not move when other processes
-    share the machine (this one is pinned to a single core).
-    """
-    fn()
-    rates = []
-    for _ in range(repeats):
-        count, start = 0, time.process_time()
-        while (elapsed := time.process_time() - start) < seconds:
-            fn()
-            count += 1
-        rates.append(count / elapsed)
-    return statistics.median(rates)
 
 
 def main() -> None:

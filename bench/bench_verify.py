@@ -27,7 +27,6 @@ import gc
 import itertools
 import json
 import os
-import socket
 import statistics
 import subprocess
 import sys
@@ -41,6 +40,8 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
+
+from common import children_cpu, free_port, rate  # noqa: E402
 
 from vcissuer.dids import (  # noqa: E402
     CompositeResolver,
@@ -81,19 +82,6 @@ ASSESSMENT = {
                 {"resultDescription": "lo2", "achievedLevel": "pass"}],
     "creditsEarned": 15, "assessmentRef": "bench-1",
 }
-
-
-def rate(fn: Callable[[], object], seconds: float, repeats: int) -> float:
-    """Median operations per CPU-second of this (pinned) process."""
-    fn()
-    rates = []
-    for _ in range(repeats):
-        count, start = 0, time.process_time()
-        while (elapsed := time.process_time() - start) < seconds:
-            fn()
-            count += 1
-        rates.append(count / elapsed)
-    return statistics.median(rates)
 
 
 def _setup(count: int) -> tuple[Callable[[], Any], Callable[[], Any]]:
@@ -189,12 +177,6 @@ def bench_app() -> Any:
     return app
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 def _issue(base: str, env: dict[str, str], count: int) -> list[dict[str, Any]]:
     import httpx
 
@@ -268,7 +250,7 @@ def _request(port: int, credential: dict[str, Any]) -> bytes:
 
 
 def bench_http(args: argparse.Namespace) -> None:
-    port = _free_port()
+    port = free_port()
     base = f"http://127.0.0.1:{port}"
     with tempfile.TemporaryDirectory() as tmp:
         env = {**os.environ, "VCISSUER_BASE_URL": base,
@@ -289,10 +271,10 @@ def bench_http(args: argparse.Namespace) -> None:
             requests = iter([_request(port, c) for c in credentials])
             # Warm both workers (each fetches the DID document and status list once).
             asyncio.run(_load(port, requests, seconds=1.0, concurrency=args.concurrency))
-            cpu_before = _children_cpu(server.pid)
+            cpu_before = children_cpu(server.pid)
             elapsed, latencies, statuses = asyncio.run(
                 _load(port, requests, seconds=args.http_seconds, concurrency=args.concurrency))
-            worker_cpu = _children_cpu(server.pid) - cpu_before
+            worker_cpu = children_cpu(server.pid) - cpu_before
         finally:
             server.terminate()
             server.wait(10)
@@ -311,20 +293,6 @@ def bench_http(args: argparse.Namespace) -> None:
         per_request = worker_cpu / len(latencies) * 1000
         print(f"  worker CPU {per_request:.2f} ms per request: two otherwise idle cores would "
               f"serve about {2000 / per_request:.0f} requests/s")
-
-
-def _children_cpu(pid: int) -> float:
-    """CPU seconds (user + system) used so far by the worker processes of ``pid`` (Linux)."""
-    total = 0.0
-    try:
-        children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
-        ticks = os.sysconf("SC_CLK_TCK")
-        for child in children:
-            fields = Path(f"/proc/{child}/stat").read_text().rsplit(")", 1)[1].split()
-            total += (int(fields[11]) + int(fields[12])) / ticks
-    except OSError:
-        return 0.0
-    return total
 
 
 def _wait(base: str) -> None:
