@@ -105,8 +105,18 @@ def document_problems(spec: dict[str, Any], *, limited_paths: Sequence[str] = ()
     schemas["ProblemDetails"] = ProblemDetails.model_json_schema(
         ref_template="#/components/schemas/{model}")
     schemas["ProblemDetails"].pop("$defs", None)
-    text = repr(spec["paths"])
-    for unused in ("HTTPValidationError", "ValidationError"):
-        if unused in schemas and f"/{unused}'" not in text and \
-                (unused != "ValidationError" or "/HTTPValidationError'" not in text):
-            del schemas[unused]
+    # FastAPI's validation-error schemas, once nothing refers to them any more.
+    used = _refs(spec["paths"])
+    if "HTTPValidationError" not in used:
+        schemas.pop("HTTPValidationError", None)
+        schemas.pop("ValidationError", None)
+
+
+def _refs(node: Any) -> set[str]:
+    """Names of the component schemas ``node`` refers to (``$ref``), at any depth."""
+    if isinstance(node, dict):
+        found = {node["$ref"].rsplit("/", 1)[-1]} if isinstance(node.get("$ref"), str) else set()
+        return found.union(*(_refs(value) for value in node.values()))
+    if isinstance(node, list):
+        return set().union(*(_refs(item) for item in node))
+    return set()
