@@ -7,8 +7,9 @@ Run: .venv/bin/python bench/bench_issuing.py [--total 10000] [--batch 500] [--wo
    in flight per worker, each on a new connection, through ``vcissuer serve --workers N``.
    Prints credentials per second, and the workers' CPU time per credential.
 2. Steady load: single-credential requests at ``--rate`` per second for ``--seconds`` seconds
-   (open loop: requests are sent on schedule, whether or not earlier ones have returned).
-   Prints p50 / p99 / max latency.
+   (open loop: requests are sent on schedule, whether or not earlier ones have returned; the
+   lean generator in loadgen.py, on keep-alive connections). Prints p50 / p99 / max latency.
+Every credential is for its own learner (email, name, results, reference).
 Both on SQLite, then on PostgreSQL when ``--postgres`` (or VCISSUER_TEST_POSTGRES_URL) is given.
 The load generator runs on the same 2-core machine as the server.
 """
@@ -28,6 +29,7 @@ from pathlib import Path
 
 import httpx
 from common import children_cpu, free_port
+from loadgen import open_loop
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -63,7 +65,7 @@ async def batches(base: str, headers: dict, achievement: str, total: int, size: 
     limits = httpx.Limits(max_keepalive_connections=0)
     async with httpx.AsyncClient(base_url=base, headers=headers, timeout=600,
                                  limits=limits) as http:
-        chunks = [[assessment(achievement, ref=f"{tag}-{i}")
+        chunks = [[learner_record(achievement, tag, i)
                    for i in range(start, min(start + size, total))]
                   for start in range(0, total, size)]
         queue = list(chunks)
@@ -85,33 +87,25 @@ async def batches(base: str, headers: dict, achievement: str, total: int, size: 
         return total / elapsed
 
 
-async def steady(base: str, headers: dict, achievement: str, rate: float, seconds: float,
-                 tag: str) -> list[float]:
-    latencies: list[float] = []
-    errors = 0
-    limits = httpx.Limits(max_connections=200, max_keepalive_connections=200)
-    async with httpx.AsyncClient(base_url=base, headers=headers, timeout=30,
-                                 limits=limits) as http:
-        async def one(i: int) -> None:
-            nonlocal errors
-            start = time.perf_counter()
-            response = await http.post("/issuers/bench/credentials",
-                                       json=assessment(achievement, ref=f"{tag}-{i}"))
-            latencies.append(time.perf_counter() - start)
-            if response.status_code != 201:
-                errors += 1
+def learner_record(achievement: str, tag: str, i: int) -> dict:
+    """One learner's assessment: each credential has its own learner, reference and results."""
+    return assessment(achievement, ref=f"{tag}-{i}",
+                      recipient={"email": f"learner{i}@{tag}.example.org",
+                                 "name": f"Learner {i}"},
+                      results=[{"resultDescription": "lo1", "value": str(40 + i % 61)},
+                               {"resultDescription": "lo2",
+                                "achievedLevel": ("pass", "merit")[i % 2]}])
 
-        tasks = []
-        begin = time.perf_counter()
-        for i in range(int(rate * seconds)):
-            delay = begin + i / rate - time.perf_counter()
-            if delay > 0:
-                await asyncio.sleep(delay)
-            tasks.append(asyncio.create_task(one(i)))
-        await asyncio.gather(*tasks)
-    if errors:
-        print(f"  {errors} requests failed")
-    return latencies
+
+def steady(base: str, headers: dict, achievement: str, rate: float, seconds: float,
+           tag: str) -> list[float]:
+    result = asyncio.run(open_loop(
+        base, "/issuers/bench/credentials", headers,
+        lambda i: learner_record(achievement, tag, i), rate=rate, seconds=seconds))
+    failed = result.errors + sum(status != 201 for status in result.statuses)
+    if failed:
+        print(f"  {failed} requests failed")
+    return result.latencies
 
 
 def run(label: str, database_url: str, args: argparse.Namespace) -> None:
@@ -138,8 +132,8 @@ def run(label: str, database_url: str, args: argparse.Namespace) -> None:
                                              args.batch, "batch", 2 * args.workers))
             batch_cpu = (children_cpu(server.pid) - cpu) / args.total
             cpu = children_cpu(server.pid)
-            latencies = sorted(asyncio.run(steady(base, headers, achievement, args.rate,
-                                                  args.seconds, "single")))
+            latencies = sorted(steady(base, headers, achievement, args.rate, args.seconds,
+                                      "single"))
             single_cpu = (children_cpu(server.pid) - cpu) / max(1, len(latencies))
         finally:
             server.terminate()

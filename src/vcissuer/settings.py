@@ -43,6 +43,9 @@ class Settings(BaseSettings):
     tls_keyfile: Path | None = None
     # A batch of 1,000 assessment records with evidence fits comfortably in 4 MiB.
     max_body_bytes: int = Field(default=4 * MIB, ge=1024)
+    # Request work (database, signing) running at once per worker process. Signing holds the
+    # GIL, so more threads add switching, not throughput: a few keep latency low under load.
+    threads: int = Field(default=4, ge=1, le=256)
     log_level: LogLevel = "info"
 
     @field_validator("base_url")

@@ -79,3 +79,28 @@ def test_reads_of_another_issuers_credentials_are_refused(client: TestClient, wo
     response = client.get(f"/issuers/beta/credentials?achievement={achievements['beta']['id']}",
                           headers=bearer(keys["alpha-all"]))
     assert response.status_code == 403
+
+
+@pytest.mark.parametrize("path", ["/issuers/alpha/credentials", "/issuers/alpha/credentials/batch"])
+@pytest.mark.parametrize("key", ["missing", "unknown", "revoked"])
+def test_issuing_checks_the_key_in_its_own_transaction(client: TestClient, services: Services,
+                                                       world, path: str, key: str) -> None:
+    """The issue routes check the API key inside the flow's read transaction (one round trip
+    fewer): a missing, unknown or revoked key is still a 401 with a Bearer challenge, and
+    nothing is issued."""
+    from vcissuer.store import ApiClientRepository, CredentialRecord
+
+    keys, achievements = world
+    token = {"missing": None, "unknown": "vci_" + "x" * 43, "revoked": keys["alpha-all"]}[key]
+    if key == "revoked":
+        with services.db.session_scope() as session:
+            repo = ApiClientRepository(session)
+            repo.revoke(repo.verify(token).id)
+    record = assessment(achievements["alpha"]["id"], ref=f"auth-{key}")
+    body = record if path.endswith("credentials") else {"items": [record]}
+    response = client.post(path, json=body, headers=bearer(token) if token else {})
+    assert response.status_code == 401, response.text
+    assert response.headers["www-authenticate"].startswith("Bearer")
+    assert response.headers["content-type"].startswith("application/problem+json")
+    with services.db.session_scope(read_only=True) as session:
+        assert session.query(CredentialRecord).count() == 0

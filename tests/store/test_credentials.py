@@ -35,6 +35,31 @@ def test_the_signed_text_is_kept_exactly(db: Database, issuer: IssuerRecord) -> 
     assert public.valid_from == record.valid_from
 
 
+def test_the_result_of_an_insert_is_what_a_read_returns(db: Database,
+                                                         issuer: IssuerRecord) -> None:
+    """New rows are not read back after the insert: the result is built from the values
+    inserted, so it must equal a fresh read column for column (UTC datetimes included, also
+    when the clock gave another offset)."""
+    from datetime import timedelta, timezone
+
+    from vcissuer.store import CredentialRecord
+
+    record = new_credential(issuer_id=issuer.id, signed=SIGNED, assessment_ref="same")
+    elsewhere = timezone(timedelta(hours=5, minutes=30))
+    record.valid_from = record.valid_from.astimezone(elsewhere)
+    record.created = record.valid_from
+    with db.session_scope() as session:
+        stored, created = CredentialRepository(session).insert_or_get(record)
+    assert created
+    with db.session_scope(read_only=True) as session:
+        read = CredentialRepository(session).get_public(stored.id)
+    columns = [column.key for column in CredentialRecord.__table__.columns]
+    assert {key: getattr(stored, key) for key in columns} == {
+        key: getattr(read, key) for key in columns}
+    assert stored.created.utcoffset() == timedelta(0)
+    assert stored.created.isoformat() == read.created.isoformat()
+
+
 def test_a_repeated_assessment_ref_returns_the_first_credential(
     db: Database, issuer: IssuerRecord
 ) -> None:

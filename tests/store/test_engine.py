@@ -110,3 +110,77 @@ def test_naive_datetimes_are_refused(db: Database) -> None:
     with pytest.raises(ValueError, match="timezone-aware"), db.session_scope() as session:
         IssuerRepository(session, clock=lambda: datetime(2025, 1, 1)).create(
             slug="a", did="did:web:a", profile={})
+
+
+def test_sqlite_writers_queue_on_one_lock_beside_the_database(tmp_path: Path) -> None:
+    """Write sessions take a thread lock and an flock on ``<db>-writer.lock`` (so the next
+    writer wakes when the last commits, instead of SQLite's polling busy handler); read
+    sessions take neither; a thread may nest write sessions."""
+    import threading
+
+    path = tmp_path / "x.sqlite3"
+    database = Database.from_url(f"sqlite:///{path}")
+    try:
+        with database.session_scope() as session:
+            session.execute(text("CREATE TABLE t (n INTEGER)"))
+        inside = threading.Event()
+        release = threading.Event()
+        order: list[str] = []
+
+        def first() -> None:
+            with database.session_scope() as session:
+                session.execute(text("INSERT INTO t VALUES (1)"))
+                inside.set()
+                release.wait(5)
+                order.append("first commits")
+
+        def second() -> None:
+            inside.wait(5)
+            with database.session_scope() as session:
+                order.append("second starts")
+                session.execute(text("INSERT INTO t VALUES (2)"))
+
+        threads = [threading.Thread(target=first), threading.Thread(target=second)]
+        for thread in threads:
+            thread.start()
+        inside.wait(5)
+        with database.session_scope(read_only=True) as session:  # readers do not queue
+            assert session.execute(text("SELECT count(*) FROM t")).scalar() == 0
+        release.set()
+        for thread in threads:
+            thread.join(10)
+        assert order == ["first commits", "second starts"]
+        assert (tmp_path / "x.sqlite3-writer.lock").exists()
+        with database.session_scope() as outer:
+            with database.session_scope() as inner:  # re-entrant: no self-deadlock
+                inner.execute(text("INSERT INTO t VALUES (3)"))
+            outer.execute(text("INSERT INTO t VALUES (4)"))
+        with database.session_scope(read_only=True) as session:
+            assert session.execute(text("SELECT count(*) FROM t")).scalar() == 4
+    finally:
+        database.dispose()
+
+
+def test_the_writer_lock_excludes_other_processes(tmp_path: Path) -> None:
+    import fcntl
+    import os
+
+    path = tmp_path / "x.sqlite3"
+    database = Database.from_url(f"sqlite:///{path}")
+    try:
+        with database.session_scope() as session:
+            session.execute(text("CREATE TABLE t (n INTEGER)"))
+            # Another open file description: what another process holds.
+            other = os.open(f"{path}-writer.lock", os.O_RDWR)
+            try:
+                with pytest.raises(BlockingIOError):
+                    fcntl.flock(other, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            finally:
+                os.close(other)
+        other = os.open(f"{path}-writer.lock", os.O_RDWR)
+        try:
+            fcntl.flock(other, fcntl.LOCK_EX | fcntl.LOCK_NB)  # free again after commit
+        finally:
+            os.close(other)
+    finally:
+        database.dispose()

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from typing import Any
 
+import anyio.to_thread
 from fastapi import FastAPI
 
 from vcissuer import __version__
@@ -21,6 +24,7 @@ from vcissuer.api.routes import (
     status,
     verify,
 )
+from vcissuer.api.runtime import prepare_worker
 from vcissuer.issuance.context import Services
 
 __all__ = ["create_app"]
@@ -32,8 +36,22 @@ Authenticated endpoints take an API key as `Authorization: Bearer <key>` (create
 and the rule."""
 
 
-def create_app(services: Services, *, max_body_bytes: int = 4 * 1024 * 1024) -> FastAPI:
-    app = FastAPI(title="vcissuer", version=__version__, description=DESCRIPTION)
+def create_app(services: Services, *, max_body_bytes: int = 4 * 1024 * 1024,
+               threads: int | None = None, serving: bool = False) -> FastAPI:
+    """The app over ``services``. ``threads``: request work running at once (anyio's thread
+    limiter; its default, 40, when None). ``serving``: this process serves only this app, so
+    its startup may tune the process (:func:`vcissuer.api.runtime.prepare_worker`)."""
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        if threads is not None:
+            anyio.to_thread.current_default_thread_limiter().total_tokens = threads
+        if serving:
+            prepare_worker(services)
+        yield
+
+    app = FastAPI(title="vcissuer", version=__version__, description=DESCRIPTION,
+                  lifespan=lifespan)
     app.state.services = services
     install_error_handlers(app)
     # Pages and downloads first: they share paths with the JSON routes (see routes/pages.py).

@@ -23,4 +23,5 @@ def services_from(settings: Settings) -> Services:
 
 def app_from_env() -> FastAPI:
     settings = get_settings()
-    return create_app(services_from(settings), max_body_bytes=settings.max_body_bytes)
+    return create_app(services_from(settings), max_body_bytes=settings.max_body_bytes,
+                      threads=settings.threads, serving=True)

@@ -8,34 +8,40 @@ from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from vcissuer.api.problems import Unauthorized
-from vcissuer.issuance.access import Caller
+from vcissuer.issuance.access import ApiToken, Caller, authenticate
 from vcissuer.issuance.context import Services
-from vcissuer.store import ApiClientRepository
+from vcissuer.issuance.errors import Unauthenticated
 
-__all__ = ["CallerDep", "ServicesDep"]
+__all__ = ["ApiTokenDep", "CallerDep", "ServicesDep"]
 
 _bearer = HTTPBearer(auto_error=False, description="an API key: `vcissuer clients create`")
 
 
-def get_services(request: Request) -> Services:
+async def get_services(request: Request) -> Services:
     return request.app.state.services
 
 
 ServicesDep = Annotated[Services, Depends(get_services)]
 
 
-def get_caller(
-    services: ServicesDep,
+async def get_api_token(
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
-) -> Caller:
+) -> ApiToken:
+    """The presented key, unchecked: the flow checks it in its own read transaction."""
     if credentials is None or credentials.scheme.lower() != "bearer":
         raise Unauthorized()
+    return ApiToken(credentials.credentials)
+
+
+ApiTokenDep = Annotated[ApiToken, Depends(get_api_token)]
+
+
+def get_caller(services: ServicesDep, token: ApiTokenDep) -> Caller:
     with services.db.session_scope(read_only=True) as session:
-        client = ApiClientRepository(session).verify(credentials.credentials)
-        if client is None:
-            raise Unauthorized("the API key is unknown or revoked")
-        return Caller(client_id=client.id, issuer_id=client.issuer_id,
-                      scopes=frozenset(client.scopes))
+        try:
+            return authenticate(session, token)
+        except Unauthenticated as error:
+            raise Unauthorized(error.message) from None
 
 
 CallerDep = Annotated[Caller, Depends(get_caller)]

@@ -11,15 +11,22 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from vcissuer.api.problems import PROBLEM_JSON, Problem
-from vcissuer.issuance.errors import Conflict, Forbidden, IssuanceError, NotFound, Rejected
+from vcissuer.api.problems import BEARER_CHALLENGE, PROBLEM_JSON, Problem
+from vcissuer.issuance.errors import (
+    Conflict,
+    Forbidden,
+    IssuanceError,
+    NotFound,
+    Rejected,
+    Unauthenticated,
+)
 from vcissuer.store import InvalidCursorError
 
 __all__ = ["install_error_handlers", "problem_response"]
 
 log = logging.getLogger("vcissuer.api")
 
-_STATUS = {NotFound: 404, Forbidden: 403, Conflict: 409, Rejected: 422}
+_STATUS = {NotFound: 404, Unauthenticated: 401, Forbidden: 403, Conflict: 409, Rejected: 422}
 _TITLES = {400: "Bad Request", 401: "Unauthorized", 403: "Forbidden", 404: "Not Found",
            405: "Method Not Allowed", 406: "Not Acceptable", 409: "Conflict",
            413: "Content Too Large", 415: "Unsupported Media Type",
@@ -62,8 +69,9 @@ async def _validation(request: Request, exc: RequestValidationError) -> JSONResp
 async def _issuance(request: Request, exc: IssuanceError) -> JSONResponse:
     status = next((code for cls, code in _STATUS.items() if isinstance(exc, cls)), 400)
     errors = [e.to_json() for e in exc.errors]
+    headers = {"WWW-Authenticate": BEARER_CHALLENGE} if status == 401 else None
     return problem_response(status, exc.message, errors=errors or None,
-                            instance=request.url.path)
+                            instance=request.url.path, headers=headers)
 
 
 async def _problem(request: Request, exc: Problem) -> JSONResponse:

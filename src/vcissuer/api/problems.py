@@ -12,8 +12,10 @@ from typing import Any, ClassVar
 
 PROBLEM_JSON = "application/problem+json"
 PROBLEM_BASE = "urn:vcissuer:problem:"
+BEARER_CHALLENGE = 'Bearer realm="vcissuer"'  # WWW-Authenticate on every 401
 
 __all__ = [
+    "BEARER_CHALLENGE",
     "PROBLEM_JSON",
     "BadRequest",
     "Conflict",
@@ -66,7 +68,7 @@ class Unauthorized(Problem):
 
     def __init__(self, detail: str = "an API key is required: Authorization: Bearer <key>",
                  **kwargs: Any) -> None:
-        kwargs.setdefault("headers", {"WWW-Authenticate": 'Bearer realm="vcissuer"'})
+        kwargs.setdefault("headers", {"WWW-Authenticate": BEARER_CHALLENGE})
         super().__init__(detail, **kwargs)
 
 

@@ -2,11 +2,23 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
 
-from vcissuer.issuance.errors import Forbidden
+from vcissuer.issuance.errors import Forbidden, Unauthenticated
+from vcissuer.store import ApiClientRepository
 
-__all__ = ["ADMIN", "ISSUE", "MANAGE", "REVOKE", "Caller", "authorize", "require_admin"]
+__all__ = [
+    "ADMIN",
+    "ISSUE",
+    "MANAGE",
+    "REVOKE",
+    "ApiToken",
+    "Caller",
+    "authenticate",
+    "authorize",
+    "require_admin",
+]
 
 MANAGE, ISSUE, REVOKE, ADMIN = "manage", "issue", "revoke", "admin"
 
@@ -22,6 +34,28 @@ class Caller:
     @property
     def is_admin(self) -> bool:
         return self.issuer_id is None and ADMIN in self.scopes
+
+
+@dataclass(frozen=True, slots=True)
+class ApiToken:
+    """An API key as presented, not yet checked.
+
+    The busiest flows (issuing) take this instead of a :class:`Caller` and check the key in
+    their own read transaction: one database round and one thread hop fewer per request.
+    """
+
+    value: str = field(repr=False)
+
+
+def authenticate(session: Any, presented: Caller | ApiToken) -> Caller:
+    """The caller holding the key; Unauthenticated if it is unknown or revoked."""
+    if isinstance(presented, Caller):
+        return presented
+    client = ApiClientRepository(session).verify(presented.value)
+    if client is None:
+        raise Unauthenticated("the API key is unknown or revoked")
+    return Caller(client_id=client.id, issuer_id=client.issuer_id,
+                  scopes=frozenset(client.scopes))
 
 
 def authorize(caller: Caller, *, issuer_id: str, scope: str) -> None:

@@ -17,14 +17,14 @@ from pydantic import ValidationError
 from vcissuer.credentials.builder import build_credential, build_profile
 from vcissuer.credentials.outcomes import check_results
 from vcissuer.credentials.schema import validate_achievement_credential
-from vcissuer.issuance.access import ISSUE, Caller, authorize
+from vcissuer.issuance.access import ISSUE, ApiToken, Caller, authenticate, authorize
 from vcissuer.issuance.achievements import resolve_achievement
 from vcissuer.issuance.context import Services
 from vcissuer.issuance.errors import FieldError, IssuanceError, NotFound, Rejected
 from vcissuer.issuance.issuers import load_issuer
 from vcissuer.issuance.recipients import lookup_hash_for, recipient_from
 from vcissuer.issuance.schemas import AssessmentIn
-from vcissuer.issuance.signing import active_signer, sign_with
+from vcissuer.issuance.signing import sign_with, signer_for
 from vcissuer.issuance.status import StatusAssignment, purpose_of, status_entries
 from vcissuer.keys import Signer
 from vcissuer.store import (
@@ -32,13 +32,16 @@ from vcissuer.store import (
     CredentialFormat,
     CredentialRecord,
     CredentialRepository,
+    IssuerKeyRepository,
     IssuerRecord,
     new_id,
 )
 
 __all__ = [
     "IssueOutcome",
+    "credential_url",
     "credential_view",
+    "credential_view_json",
     "issue_batch",
     "issue_one",
     "list_credentials",
@@ -70,6 +73,17 @@ def credential_view(record: CredentialRecord, *, include: bool = True) -> dict[s
     return view
 
 
+def credential_view_json(record: CredentialRecord) -> str:
+    """:func:`credential_view` as JSON text, embedding the stored credential without
+    re-parsing it (it is already the exact JSON served at its URL)."""
+    head = json.dumps(credential_view(record, include=False), ensure_ascii=False,
+                      separators=(",", ":"))
+    if record.format == CredentialFormat.JWT:
+        body = json.dumps(record.signed)
+        return f'{head[:-1]},"jwt":{body}}}'
+    return f'{head[:-1]},"credential":{record.signed}}}'
+
+
 def validation_errors(error: ValidationError, *, prefix: str = "") -> list[FieldError]:
     """pydantic's errors as field/rule/message, with camelCase field paths."""
     out = []
@@ -95,11 +109,16 @@ class _IssueContext:
     achievements: dict[str, AchievementRecord]
 
 
-def _context(services: Services, session: Any, slug: str, caller: Caller) -> _IssueContext:
-    issuer = load_issuer(services, session, slug)
+def _context(services: Services, session: Any, slug: str,
+             presented: Caller | ApiToken) -> _IssueContext:
+    caller = authenticate(session, presented)
+    found = IssuerKeyRepository(session).issuer_with_active(slug)
+    if found is None:
+        raise NotFound(f"no issuer {slug!r}")
+    issuer, key = found
     authorize(caller, issuer_id=issuer.id, scope=ISSUE)
     return _IssueContext(issuer=issuer, profile=build_profile(issuer.did, issuer.profile),
-                         signer=active_signer(services, session, issuer), achievements={})
+                         signer=signer_for(services, key), achievements={})
 
 
 def _achievement(services: Services, session: Any, context: _IssueContext,
@@ -178,6 +197,8 @@ def check_assessment(services: Services, achievement: AchievementRecord,
 
 
 def _parse(body: Any, *, prefix: str = "") -> AssessmentIn:
+    if isinstance(body, AssessmentIn):
+        return body
     try:
         return AssessmentIn.model_validate(body)
     except ValidationError as error:
@@ -185,8 +206,8 @@ def _parse(body: Any, *, prefix: str = "") -> AssessmentIn:
                        errors=validation_errors(error, prefix=prefix)) from None
 
 
-def issue_one(services: Services, slug: str, body: dict[str, Any], *,
-              caller: Caller) -> IssueOutcome:
+def issue_one(services: Services, slug: str, body: AssessmentIn | dict[str, Any], *,
+              caller: Caller | ApiToken) -> IssueOutcome:
     """Issue one credential, or return the one already issued for its assessment reference."""
     assessment = _parse(body)
     with services.db.session_scope(read_only=True) as session:
@@ -205,7 +226,7 @@ def issue_one(services: Services, slug: str, body: dict[str, Any], *,
 
 
 def issue_batch(services: Services, slug: str, items: list[Any], *,
-                caller: Caller) -> dict[str, Any]:
+                caller: Caller | ApiToken) -> dict[str, Any]:
     """Issue a cohort: each item gets its own outcome; a bad item never sinks the good ones."""
     outcomes: list[dict[str, Any] | None] = [None] * len(items)
     parsed: list[tuple[int, AssessmentIn, AchievementRecord]] = []

@@ -8,7 +8,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-__all__ = ["Conflict", "FieldError", "Forbidden", "IssuanceError", "NotFound", "Rejected"]
+__all__ = [
+    "Conflict",
+    "FieldError",
+    "Forbidden",
+    "IssuanceError",
+    "NotFound",
+    "Rejected",
+    "Unauthenticated",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,6 +44,10 @@ class IssuanceError(Exception):
 
 class NotFound(IssuanceError):  # noqa: N818 - read as an outcome
     """No such issuer, achievement or credential (for this caller)."""
+
+
+class Unauthenticated(IssuanceError):  # noqa: N818
+    """The API key presented is unknown or revoked."""
 
 
 class Forbidden(IssuanceError):  # noqa: N818

@@ -9,9 +9,9 @@ from vcissuer.issuance.context import Services
 from vcissuer.issuance.errors import Conflict
 from vcissuer.keys import Signer
 from vcissuer.proofs import add_proof
-from vcissuer.store import IssuerKeyRepository, IssuerRecord
+from vcissuer.store import IssuerKeyRecord, IssuerKeyRepository, IssuerRecord
 
-__all__ = ["active_signer", "serialize", "sign_credential", "sign_with"]
+__all__ = ["active_signer", "serialize", "sign_credential", "sign_with", "signer_for"]
 
 
 def serialize(document: Any) -> str:
@@ -21,7 +21,11 @@ def serialize(document: Any) -> str:
 
 def active_signer(services: Services, session: Any, issuer: IssuerRecord) -> Signer:
     """The issuer's active key, as a Signer named by its verification method."""
-    key = IssuerKeyRepository(session).active(issuer_id=issuer.id)
+    return signer_for(services, IssuerKeyRepository(session).active(issuer_id=issuer.id))
+
+
+def signer_for(services: Services, key: IssuerKeyRecord | None) -> Signer:
+    """The Signer of an issuer's active ``key`` (Conflict when it has none)."""
     if key is None:
         raise Conflict("the issuer has no active key (the last one was marked compromised); "
                        "rotate its key first")

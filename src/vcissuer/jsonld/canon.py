@@ -28,6 +28,7 @@ from vcissuer.errors import DocumentLoaderError, VcError
 from vcissuer.jsonld.loader import DocumentLoader, bundled_loader
 from vcissuer.jsonld.rdf import to_dataset
 from vcissuer.jsonld.safe import RELATIVE_BASE, check_dropped, check_expanded
+from vcissuer.jsonld.shapes import MARK, Recorder, Template, compile_template, split, tokenize
 
 __all__ = [
     "Canonicalizer",
@@ -69,6 +70,7 @@ class _ContextMemo:
         self.keys: dict[int, tuple[Any, str]] = {}
         self.iris: dict[tuple[Any, ...], Any] = {}
         self.subtrees: dict[tuple[Any, ...], Any] = {}
+        self.shapes: dict[tuple[Any, ...], Template | None] = {}
         self.lock = threading.Lock()
 
     def key_of(self, ctx: Any) -> Any:
@@ -98,6 +100,12 @@ class _ContextMemo:
                 self.subtrees.clear()
             self.subtrees[key] = value
 
+    def store_shape(self, key: tuple[Any, ...], value: Template | None) -> None:
+        with self.lock:
+            if len(self.shapes) >= _MEMO_LIMIT:
+                self.shapes.clear()
+            self.shapes[key] = value
+
     def store_iri(self, key: tuple[Any, ...], value: Any) -> None:
         with self.lock:
             if len(self.iris) >= 8 * _MEMO_LIMIT:
@@ -108,10 +116,14 @@ class _ContextMemo:
 class _MemoProcessor(jsonld.JsonLdProcessor):
     """pyld's processor with context processing memoized in a shared :class:`_ContextMemo`."""
 
-    def __init__(self, memo: _ContextMemo, dropped: list[str | None]) -> None:
+    def __init__(self, memo: _ContextMemo, dropped: list[str | None], *,
+                 shapes: bool = True) -> None:
         super().__init__(on_property_dropped=dropped.append)
         self._memo = memo
+        self._shapes = shapes
         self._dropped = dropped
+        # Set while a tokenized shape is expanded (see jsonld/shapes.py).
+        self._recorder: Recorder | None = None
 
     def _expand(  # type: ignore[override]
         self,
@@ -135,7 +147,7 @@ class _MemoProcessor(jsonld.JsonLdProcessor):
         uuid = active_ctx.get("_uuid")
         scoped = None if type_scoped_ctx is None else type_scoped_ctx.get("_uuid", False)
         if not isinstance(element, dict) or len(element) < 2 or uuid is None or \
-                scoped is False or options.get("isFrame"):
+                scoped is False or options.get("isFrame") or self._recorder is not None:
             return super()._expand(active_ctx, active_property, element, options,
                                    inside_list, inside_index, type_scoped_ctx)
         text = json.dumps(element, sort_keys=True, separators=(",", ":"))
@@ -193,6 +205,12 @@ class _MemoProcessor(jsonld.JsonLdProcessor):
         local_ctx: Any = None,
         defined: Any = None,
     ) -> Any:
+        if self._recorder is not None and isinstance(value, str) and MARK in value:
+            expanded = super()._expand_iri(active_ctx, value, base, vocab, local_ctx, defined)
+            if local_ctx is not None or defined is not None:
+                self._recorder.conflict = True
+            self._recorder.record(active_ctx, value, base, vocab, expanded)
+            return expanded
         # Outside context processing (no local_ctx/defined), expanding a string depends only on
         # the active context, which is immutable once it has a uuid: memoize by that uuid.
         uuid = active_ctx.get("_uuid")
@@ -213,8 +231,46 @@ class _MemoProcessor(jsonld.JsonLdProcessor):
 
         pyld's expansion algorithm builds new objects and never writes to its input (checked by
         tests/jsonld/test_differential.py and the does-not-mutate tests), so copying the whole
-        document first is pure overhead: ~15% of a signature.
+        document first is pure overhead: ~15% of a signature. A document whose shape was seen
+        before is expanded from that shape's template (jsonld/shapes.py).
         """
+        if self._shapes and not options.get("isFrame"):
+            expanded = self._expand_by_shape(document, options)
+            if expanded is not None:
+                return expanded
+        return self._expand_root(document, options)
+
+    def _expand_by_shape(self, document: Mapping[str, Any], options: dict[str, Any]) -> Any:
+        parts = split(document)
+        if parts is None:
+            return None
+        text, shape, values = parts
+        key = (text, options.get("base", ""), options.get("processingMode"))
+        template = self._memo.shapes.get(key, _UNKNOWN)
+        if template is _UNKNOWN:
+            template = self._template(shape, options)
+            self._memo.store_shape(key, template)
+        if template is None:
+            return None
+        return template.fill(values, self._expand_iri)
+
+    def _template(self, shape: Any, options: dict[str, Any]) -> Template | None:
+        """Expand the tokenized ``shape`` once; its template, or None if unusable."""
+        tokenized, count = tokenize(shape)
+        drops = len(self._dropped)
+        self._recorder = recorder = Recorder()
+        try:
+            expanded = self._expand_root(tokenized, options)
+        except jsonld.JsonLdError:
+            return None
+        finally:
+            self._recorder = None
+        if len(self._dropped) != drops:  # the document itself is expanded next, and reports
+            del self._dropped[drops:]
+            return None
+        return compile_template(expanded, count, recorder)
+
+    def _expand_root(self, document: Any, options: dict[str, Any]) -> list[Any]:
         active_ctx = self._get_initial_context(options)
         expanded = self._expand(active_ctx, None, document, options, inside_list=False)
         if isinstance(expanded, dict) and "@graph" in expanded and len(expanded) == 1:
@@ -232,6 +288,16 @@ def _loader_error(cause: BaseException) -> DocumentLoaderError | None:
     return None
 
 
+# Errors pyld raises from inside its algorithms on some malformed input (conflicting @index
+# values in the node map, say) instead of a JsonLdError: still the document's fault.
+_PYLD_CRASHES = (TypeError, KeyError, IndexError, AttributeError)
+
+
+def _crash(error: Exception) -> VcError:
+    return VcError(f"invalid JSON-LD: the document could not be processed "
+                   f"({type(error).__name__})")
+
+
 def _jsonld_failure(error: jsonld.JsonLdError) -> VcError:
     loader_error = _loader_error(error)
     if loader_error is not None:
@@ -246,11 +312,12 @@ class Canonicalizer:
 
     def __init__(
         self, loader: DocumentLoader | None = None, *, safe: bool = True,
-        remember_small: bool = True,
+        remember_small: bool = True, remember_shapes: bool = True,
     ) -> None:
         self.loader: DocumentLoader = loader or bundled_loader()
         self.safe = safe
         self.remember_small = remember_small
+        self.remember_shapes = remember_shapes
         self._memo = _ContextMemo()
         # pyld's module-level context cache is keyed by URL only; ours is private to the loader.
         self._resolver = ContextResolver({}, self.loader)
@@ -317,11 +384,13 @@ class Canonicalizer:
     def expand(self, document: Mapping[str, Any]) -> list[Any]:
         """JSON-LD expansion, with safe-mode checks when enabled."""
         dropped: list[str | None] = []
-        processor = _MemoProcessor(self._memo, dropped)
+        processor = _MemoProcessor(self._memo, dropped, shapes=self.remember_shapes)
         try:
             expanded = processor.expand_document(document, self._options())
         except jsonld.JsonLdError as error:
             raise _jsonld_failure(error) from error
+        except _PYLD_CRASHES as error:
+            raise _crash(error) from error
         if self.safe:
             check_dropped(dropped, document)
             check_expanded(expanded, document)
@@ -330,7 +399,7 @@ class Canonicalizer:
     def canonicalize(self, document: Mapping[str, Any]) -> str:
         """RDFC-1.0 canonical N-Quads of ``document``. https://www.w3.org/TR/rdf-canon/"""
         dropped: list[str | None] = []
-        processor = _MemoProcessor(self._memo, dropped)
+        processor = _MemoProcessor(self._memo, dropped, shapes=self.remember_shapes)
         options = self._options()
         try:
             expanded = processor.expand_document(document, options)
@@ -340,6 +409,8 @@ class Canonicalizer:
             return self._to_canonical_nquads(processor, expanded, options)
         except jsonld.JsonLdError as error:
             raise _jsonld_failure(error) from error
+        except _PYLD_CRASHES as error:
+            raise _crash(error) from error
 
     def _options(self) -> dict[str, Any]:
         return {

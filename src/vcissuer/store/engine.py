@@ -6,22 +6,33 @@ SQLite and PostgreSQL behaving alike (no aiosqlite thread shim, no greenlet brid
 
 SQLite: WAL (readers never block the writer), foreign keys on, a busy timeout, and write
 transactions opened with ``BEGIN IMMEDIATE`` so two writers queue on the lock instead of one
-failing with "database is locked" when it upgrades a read to a write.
+failing with "database is locked" when it upgrades a read to a write. Writers also queue on
+:class:`WriterLock` first: SQLite's own busy handler polls, sleeping up to 100 ms between
+tries, which under steady load turned a 1 ms insert into a tail of hundreds of milliseconds.
+A thread lock and an ``flock`` beside the database file wake the next writer as soon as the
+last one commits.
 """
 
 from __future__ import annotations
 
+import os
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
+
+try:
+    import fcntl
+except ImportError:  # pragma: no cover - Windows: threads of one process are still queued
+    fcntl = None  # type: ignore[assignment]
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import StaticPool
 
-__all__ = ["Database", "make_engine", "normalise_url"]
+__all__ = ["Database", "WriterLock", "make_engine", "normalise_url"]
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
 _READ_ONLY = "vcissuer_read_only"
@@ -41,7 +52,8 @@ def make_engine(url: str | URL, *, echo: bool = False) -> Engine:
     if parsed.get_backend_name() == "sqlite":
         return _sqlite_engine(parsed, echo=echo)
     if parsed.get_backend_name() == "postgresql":
-        return create_engine(parsed, echo=echo, pool_pre_ping=True)
+        return create_engine(parsed, echo=echo, pool_pre_ping=True, pool_size=10,
+                             max_overflow=10)
     raise ValueError(
         f"unsupported database {parsed.get_backend_name()!r}: use sqlite or postgresql"
     )
@@ -55,6 +67,10 @@ def _sqlite_engine(url: URL, *, echo: bool) -> Engine:
         # The pool hands a connection to one thread at a time, so sharing across threads is safe.
         "connect_args": {"check_same_thread": False},
     }
+    if not in_memory:
+        # Keep enough connections for every request thread: one opened past the pool size is
+        # closed on return, and opening one runs the PRAGMAs below again.
+        options.update(pool_size=16, max_overflow=16)
     if in_memory:
         options["poolclass"] = StaticPool  # one shared connection, or every thread sees its own DB
     engine = create_engine(url, echo=echo, **options)
@@ -83,11 +99,63 @@ def _sqlite_engine(url: URL, *, echo: bool) -> Engine:
     return engine
 
 
+class WriterLock:
+    """One SQLite writer at a time: across threads (a lock) and processes (``flock``).
+
+    Re-entrant within a thread, as SQLite itself would let a thread's second write session
+    proceed before its first has written anything.
+    """
+
+    def __init__(self, path: Path | None) -> None:
+        self._path = path
+        self._lock = threading.RLock()
+        self._depth = 0
+        self._fd: int | None = None
+        self._pid = 0
+
+    @contextmanager
+    def held(self) -> Iterator[None]:
+        with self._lock:
+            self._depth += 1
+            try:
+                if self._depth == 1:
+                    with self._file_lock():
+                        yield
+                else:
+                    yield
+            finally:
+                self._depth -= 1
+
+    @contextmanager
+    def _file_lock(self) -> Iterator[None]:
+        if self._path is None or fcntl is None:
+            yield
+            return
+        if self._fd is None or self._pid != os.getpid():  # a forked child opens its own
+            self._fd = os.open(self._path, os.O_RDWR | os.O_CREAT, 0o600)
+            self._pid = os.getpid()
+        fcntl.flock(self._fd, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(self._fd, fcntl.LOCK_UN)
+
+
+def _writer_lock(engine: Engine) -> WriterLock | None:
+    if engine.dialect.name != "sqlite":
+        return None  # PostgreSQL locks rows, not the database
+    database = engine.url.database
+    if database in (None, "", ":memory:"):
+        return WriterLock(None)
+    return WriterLock(Path(f"{database}-writer.lock"))
+
+
 class Database:
     """An engine and its sessions; one per process, shared by all threads."""
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
+        self._writer = _writer_lock(engine)
         # expire_on_commit=False: records stay readable after the scope commits, so the shell can
         # render what it stored without another round trip.
         self._sessions = sessionmaker(bind=engine, expire_on_commit=False)
@@ -116,6 +184,15 @@ class Database:
         ``read_only`` sessions do not take SQLite's write lock (and are READ ONLY on PostgreSQL),
         so public reads never queue behind a batch being issued.
         """
+        if read_only or self._writer is None:
+            with self._transaction(read_only=read_only) as session:
+                yield session
+            return
+        with self._writer.held(), self._transaction(read_only=False) as session:
+            yield session
+
+    @contextmanager
+    def _transaction(self, *, read_only: bool) -> Iterator[Session]:
         session = self.session(read_only=read_only)
         try:
             yield session

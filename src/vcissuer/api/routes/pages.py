@@ -107,7 +107,7 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
             del app.state.page_verifier
 
 
-def get_page_verifier(request: Request) -> Verifier:
+async def get_page_verifier(request: Request) -> Verifier:
     """The pages' verifier (made on first use): our own documents are read locally."""
     state = request.app.state
     verifier = getattr(state, "page_verifier", None)

@@ -60,7 +60,7 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
 router = APIRouter(tags=["verification"], lifespan=_lifespan)
 
 
-def get_verifier(request: Request) -> Verifier:
+async def get_verifier(request: Request) -> Verifier:
     verifier = getattr(request.app.state, "verifier", None)
     if verifier is None:  # served without its lifespan (a bare ASGI call)
         verifier = request.app.state.verifier = _default_verifier(request.app)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any, NamedTuple
 
@@ -74,9 +75,10 @@ class CredentialRepository(Repository):
         The database decides idempotency: ``INSERT ... ON CONFLICT (issuer_id, assessment_ref)
         DO NOTHING`` skips a row whose reference is already stored, also when a concurrent
         transaction stored it first (PostgreSQL waits for that one to commit), and also for a
-        repeat inside the batch; the stored rows are then read back. No savepoint per row, so a
-        batch of 1,000 is two statements. The ``records`` passed in are only read: the results
-        are the stored, session-attached rows.
+        repeat inside the batch. No savepoint per row, so a batch of 1,000 is one statement,
+        plus one read for any repeats. The ``records`` passed in are only read: a new row's
+        result is built from the values inserted (as the database returns them: UTC
+        datetimes), a repeat's is the row stored first, read back.
         """
         if not records:
             return []
@@ -100,12 +102,11 @@ class CredentialRepository(Repository):
             self.session.scalars(self._insert_skipping_repeats(), in_lock_order).all()
         )
         repeated = [row["assessment_ref"] for row in rows if row["id"] not in inserted]
-        by_id = self._fetch(CredentialRecord.id, sorted(inserted), issuer_id=issuer_id)
         by_ref = self._fetch(CredentialRecord.assessment_ref, repeated, issuer_id=issuer_id)
         results: list[StoredCredential] = []
         for row in rows:
             if row["id"] in inserted:
-                results.append(StoredCredential(by_id[row["id"]], created=True))
+                results.append(StoredCredential(_as_stored(row), created=True))
             elif row["assessment_ref"] in by_ref:
                 results.append(StoredCredential(by_ref[row["assessment_ref"]], created=False))
             else:  # only a conflict on another key can get here, and that raises instead
@@ -287,6 +288,14 @@ class CredentialRepository(Repository):
             for credential_id, state, list_id, index, purpose in rows:
                 current[credential_id] = _Current(state, list_id, index, purpose)
         return current
+
+
+def _as_stored(row: Mapping[str, Any]) -> CredentialRecord:
+    """The record a read of the inserted ``row`` would give (datetimes come back in UTC)."""
+    return CredentialRecord(**{
+        key: value.astimezone(UTC) if isinstance(value, datetime) else value
+        for key, value in row.items()
+    })
 
 
 def _decide(

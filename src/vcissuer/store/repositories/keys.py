@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlalchemy import select, update
+from sqlalchemy import and_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from vcissuer.store.enums import KeyStatus
 from vcissuer.store.errors import DuplicateError, NotFoundError
-from vcissuer.store.records import IssuerKeyRecord, new_id
+from vcissuer.store.records import IssuerKeyRecord, IssuerRecord, new_id
 from vcissuer.store.repositories.base import Repository, lock_issuer
 
 __all__ = ["IssuerKeyRepository"]
@@ -65,6 +65,19 @@ class IssuerKeyRepository(Repository):
                 IssuerKeyRecord.status == KeyStatus.ACTIVE,
             )
         ).one_or_none()
+
+    def issuer_with_active(
+        self, slug: str
+    ) -> tuple[IssuerRecord, IssuerKeyRecord | None] | None:
+        """An issuer by slug and its active key (None if it has none), in one query: what
+        signing needs; None when there is no such issuer."""
+        row = self.session.execute(
+            select(IssuerRecord, IssuerKeyRecord)
+            .outerjoin(IssuerKeyRecord, and_(IssuerKeyRecord.issuer_id == IssuerRecord.id,
+                                             IssuerKeyRecord.status == KeyStatus.ACTIVE))
+            .where(IssuerRecord.slug == slug)
+        ).one_or_none()
+        return None if row is None else (row[0], row[1])
 
     def for_did_document(self, *, issuer_id: str) -> Sequence[IssuerKeyRecord]:
         """Active and retired keys, oldest first: what the DID document publishes."""

@@ -1,0 +1,228 @@
+"""Expansion by shape: documents that differ only in their string values expand alike.
+
+An issuer's credentials share everything but the learner's data: the same keys, types,
+contexts and nesting, with other ids, names, dates and results. Expanding such a document is
+then expanding its *shape* (the document with its string values taken out) and putting the
+values back in. This module does that, and proves each time that it is exact:
+
+1. :func:`split` takes out every string value except those that steer expansion: the
+   ``@context``, ``type``/``@type`` values, and other keyword values (``@language``,
+   ``@index``, ...). The rest become numbered tokens, in sorted-key order.
+2. The shape is expanded once by pyld, with tokens in place of values, while
+   :class:`Recorder` notes every IRI expansion of a token (its active context, base and vocab
+   flag). In JSON-LD 1.1 a string value reaches the expanded output in one of two ways only:
+   unchanged as an ``@value`` (the literal path of value expansion does not look at the
+   string), or through IRI expansion as an ``@id``.
+3. :func:`compile_template` accepts the result only if every token occurs exactly once, either
+   unchanged under ``@value`` and never IRI-expanded, or as the recorded IRI expansion under
+   ``@id``. A token anywhere else (in ``@type``, ``@language``, a key, inside a JSON literal)
+   means the value steered expansion: the shape is marked unusable and documents of that shape
+   are expanded normally.
+4. :meth:`Template.fill` rebuilds the output with the real values: literals as they are, IRIs
+   by replaying the recorded IRI expansion on the real value. A replay that gives no IRI
+   (a keyword-like value, say) abandons the fill and the document is expanded normally.
+
+``tests/jsonld/test_shapes.py`` compares the result with plain expansion over generated
+documents and the vector corpus.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+__all__ = ["MARK", "Recorder", "Template", "compile_template", "split", "tokenize"]
+
+# Private-use characters: a token is MARK + its number + END; no document we take has either.
+MARK = "\ue000"
+END = "\ue001"
+_PLACEHOLDER = MARK
+_STEERING = frozenset({"type", "@type"})
+_OPEN_KEYWORDS = frozenset({"@id", "@value"})  # keyword values that may vary by document
+
+IriExpander = Callable[[Any, str, Any, bool], Any]
+
+
+class _UnshapeableError(Exception):
+    """A document or template this module does not take."""
+
+
+def split(document: Any) -> tuple[str, Any, list[str]] | None:
+    """(shape key, shape, values) of ``document``, or None if it cannot be split.
+
+    The shape is the document with each variable string replaced by :data:`MARK`, keys in
+    sorted order; ``values`` are those strings in the same order; the key is the shape as JSON.
+    """
+    values: list[str] = []
+
+    def walk(node: Any, key: str) -> Any:
+        if isinstance(node, str):
+            if MARK in node or END in node:
+                raise _UnshapeableError
+            if key in _STEERING or (key[:1] == "@" and key not in _OPEN_KEYWORDS):
+                return node
+            values.append(node)
+            return _PLACEHOLDER
+        if isinstance(node, dict):
+            out = {}
+            for name in sorted(node):
+                if MARK in name or END in name:
+                    raise _UnshapeableError
+                out[name] = _verbatim(node[name]) if name == "@context" else walk(node[name],
+                                                                                    name)
+            return out
+        if isinstance(node, list):
+            return [walk(item, key) for item in node]
+        return node
+
+    try:
+        shape = walk(document, "")
+    except _UnshapeableError:
+        return None
+    return json.dumps(shape, ensure_ascii=False, separators=(",", ":")), shape, values
+
+
+def _verbatim(context: Any) -> Any:
+    text = json.dumps(context, ensure_ascii=False)
+    if MARK in text or END in text:
+        raise _UnshapeableError
+    return context
+
+
+def tokenize(shape: Any) -> tuple[Any, int]:
+    """The shape with its placeholders numbered in order: the document to expand once."""
+    count = 0
+
+    def walk(node: Any) -> Any:
+        nonlocal count
+        if node == _PLACEHOLDER:
+            token = f"{MARK}{count}{END}"
+            count += 1
+            return token
+        if isinstance(node, dict):
+            return {name: value if name == "@context" else walk(value)
+                    for name, value in node.items()}
+        if isinstance(node, list):
+            return [walk(item) for item in node]
+        return node
+
+    return walk(shape), count
+
+
+def _token_number(value: str) -> int | None:
+    if len(value) > 2 and value[0] == MARK and value[-1] == END and value[1:-1].isdigit():
+        return int(value[1:-1])
+    return None
+
+
+@dataclass
+class Recorder:
+    """The IRI expansions of tokens seen while expanding a tokenized shape."""
+
+    calls: dict[int, tuple[Any, Any, bool, Any]] = field(default_factory=dict)
+    conflict: bool = False
+
+    def record(self, active_ctx: Any, value: str, base: Any, vocab: bool, result: Any) -> None:
+        number = _token_number(value)
+        if number is None:  # part of a token, or a token inside other text: not ours
+            self.conflict = True
+            return
+        call = (active_ctx, base, vocab, result)
+        seen = self.calls.get(number)
+        if seen is not None and (seen[0] is not active_ctx or seen[1:] != call[1:]):
+            self.conflict = True
+        self.calls[number] = call
+
+
+@dataclass(frozen=True)
+class Template:
+    """An expanded shape and where each value goes back in."""
+
+    expanded: Any
+    # Output string -> (value number, recorded IRI call or None for a literal).
+    slots: Mapping[str, tuple[int, tuple[Any, Any, bool] | None]]
+    # ids of template subtrees with no slot: shared by every fill (never written to).
+    static: frozenset[int]
+
+    def fill(self, values: list[str], expand_iri: IriExpander) -> Any:
+        """The expansion of the document whose values are ``values``; None to give up."""
+        slots, static = self.slots, self.static
+
+        def walk(node: Any) -> Any:
+            if id(node) in static:
+                return node
+            if isinstance(node, dict):
+                return {name: walk(value) for name, value in node.items()}
+            if isinstance(node, list):
+                return [walk(item) for item in node]
+            if isinstance(node, str) and MARK in node:
+                number, call = slots[node]
+                value = values[number]
+                if call is None:
+                    return value
+                iri = expand_iri(call[0], value, call[1], call[2])
+                if not isinstance(iri, str):
+                    raise _UnshapeableError
+                return iri
+            return node
+
+        try:
+            return walk(self.expanded)
+        except _UnshapeableError:
+            return None
+
+
+def compile_template(expanded: Any, count: int, recorder: Recorder) -> Template | None:
+    """The template of a tokenized shape's expansion, or None unless every value provably
+    goes back in as an unchanged ``@value`` or a replayed ``@id`` (see the module notes)."""
+    if recorder.conflict:
+        return None
+    expected: dict[str, tuple[int, tuple[Any, Any, bool] | None]] = {}
+    for number in range(count):
+        call = recorder.calls.get(number)
+        if call is None:
+            expected[f"{MARK}{number}{END}"] = (number, None)
+            continue
+        result = call[3]
+        if not isinstance(result, str) or MARK not in result or result in expected:
+            return None
+        expected[result] = (number, call[:3])
+    seen: set[int] = set()
+    static: set[int] = set()
+    shareable = '"_:' not in json.dumps(expanded, ensure_ascii=False)
+
+    def walk(node: Any, key: str) -> bool:
+        """Check ``node``; True when it holds a slot."""
+        if isinstance(node, dict):
+            found = False
+            for name, value in node.items():
+                if MARK in name:
+                    raise _UnshapeableError
+                found = walk(value, name) or found
+        elif isinstance(node, list):
+            found = False
+            for item in node:
+                found = walk(item, key) or found
+        elif isinstance(node, str) and MARK in node:
+            slot = expected.get(node)
+            if slot is None or slot[0] in seen:
+                raise _UnshapeableError
+            if key != ("@value" if slot[1] is None else "@id"):
+                raise _UnshapeableError
+            seen.add(slot[0])
+            return True
+        else:
+            return False
+        if not found and shareable:
+            static.add(id(node))
+        return found
+
+    try:
+        walk(expanded, "")
+    except _UnshapeableError:
+        return None
+    if len(seen) != count:
+        return None
+    return Template(expanded=expanded, slots=expected, static=frozenset(static))
