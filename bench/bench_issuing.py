@@ -25,6 +25,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections import Counter
 from pathlib import Path
 
 import httpx
@@ -102,9 +103,9 @@ def steady(base: str, headers: dict, achievement: str, rate: float, seconds: flo
     result = asyncio.run(open_loop(
         base, "/issuers/bench/credentials", headers,
         lambda i: learner_record(achievement, tag, i), rate=rate, seconds=seconds))
-    failed = result.errors + sum(status != 201 for status in result.statuses)
-    if failed:
-        print(f"  {failed} requests failed")
+    unexpected = Counter(status for status in result.statuses if status != 201)
+    if result.errors or unexpected:
+        print(f"  not issued: {result.errors} connection errors, statuses {dict(unexpected)}")
     return result.latencies
 
 

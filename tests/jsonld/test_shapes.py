@@ -14,7 +14,7 @@ from pyld import jsonld
 from tests.jsonld.test_differential import DOCUMENTS
 from tests.jsonld.test_rdf_walk import CONTEXT, nodes
 from vcissuer.errors import VcError
-from vcissuer.jsonld import Canonicalizer, plain_canonicalize
+from vcissuer.jsonld import Canonicalizer, canon, plain_canonicalize
 from vcissuer.jsonld.shapes import MARK, split
 
 # Values that take every path IRI expansion has: absolute, compact (defined prefix or not),
@@ -133,10 +133,40 @@ def test_the_second_credential_of_a_shape_is_not_expanded_again(
         return original(self, *args, **kwargs)
 
     monkeypatch.setattr(jsonld.JsonLdProcessor, "_expand_object", counting)
+    walked = canon.to_dataset
+    monkeypatch.setattr(canon, "to_dataset",  # nor walked into RDF again
+                        lambda *args: calls.append(2) or walked(*args))
     for learner in (2, 3):
         assert fast.canonicalize(credential(learner)) == expected[learner]
     assert calls == []
     assert [t for t in fast._memo.shapes.values() if t is not None]
+    assert [t for t in fast._memo.datasets.values() if t is not None]
+
+
+def test_values_that_become_equal_give_one_triple() -> None:
+    safe = Canonicalizer()
+    first = {"@context": CONTEXT, "id": "https://example.org/a", "name": ["x", "y"],
+             "ref": ["https://example.org/b", "https://example.org/c"]}
+    safe.canonicalize(first)
+    variant = {**first, "name": ["z", "z"], "ref": ["https://example.org/d"] * 2}
+    assert safe.canonicalize(variant) == plain_canonicalize(variant)
+    assert plain_canonicalize(variant).count("\n") == 2
+
+
+def test_an_id_the_fast_path_cannot_take_goes_the_full_way() -> None:
+    """A blank node or a relative id where the shape had an absolute one: the dataset path
+    declines, and the full path gives plain pyld's answer (or safe mode's refusal)."""
+    safe, plain = Canonicalizer(), Canonicalizer(safe=False)
+    first = {"@context": CONTEXT, "id": "https://example.org/a", "name": "n",
+             "ref": "https://example.org/b"}
+    safe.canonicalize(first)
+    plain.canonicalize(first)
+    blank = {**first, "id": "_:x", "ref": "_:x"}
+    assert safe.canonicalize(blank) == plain_canonicalize(blank)
+    relative = {**first, "ref": "relative/b"}
+    with pytest.raises(VcError, match="relative"):
+        safe.canonicalize(relative)
+    assert plain.canonicalize(relative) == plain_canonicalize(relative)
 
 
 def test_values_that_steer_expansion_are_kept_in_the_shape() -> None:

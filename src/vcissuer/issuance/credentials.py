@@ -231,20 +231,26 @@ def issue_batch(services: Services, slug: str, items: list[Any], *,
     outcomes: list[dict[str, Any] | None] = [None] * len(items)
     parsed: list[tuple[int, AssessmentIn, AchievementRecord]] = []
     with services.db.session_scope(read_only=True) as session:
-        context = _context(services, session, slug, caller)
-        repo = CredentialRepository(session)
+        context = _context(services, session, slug, caller)  # the caller first: then parsing
+        valid: list[tuple[int, AssessmentIn]] = []
         for index, item in enumerate(items):
             try:
-                assessment = _parse(item, prefix=f"items[{index}]")
-                existing = repo.get_by_assessment_ref(assessment.assessment_ref,
-                                                      issuer_id=context.issuer.id)
-                if existing is not None:
-                    outcomes[index] = _done(index, existing, "already-issued")
-                    continue
+                valid.append((index, _parse(item, prefix=f"items[{index}]")))
+            except IssuanceError as error:
+                outcomes[index] = _rejected(index, item, error)
+        issued = CredentialRepository(session).by_assessment_refs(
+            [assessment.assessment_ref for _, assessment in valid],
+            issuer_id=context.issuer.id)
+        for index, assessment in valid:
+            existing = issued.get(assessment.assessment_ref)
+            if existing is not None:
+                outcomes[index] = _done(index, existing, "already-issued")
+                continue
+            try:
                 achievement = _achievement(services, session, context,
                                            assessment.achievement_id)
             except IssuanceError as error:
-                outcomes[index] = _rejected(index, item, error)
+                outcomes[index] = _rejected(index, items[index], error)
                 continue
             parsed.append((index, assessment, achievement))
     # Check every item before allocating status indices for the ones that will be signed.

@@ -24,11 +24,25 @@ from pyld import ContextResolver, jsonld
 from pyld.canon import URDNA2015
 from pyld.identifier_issuer import IdentifierIssuer
 
-from vcissuer.errors import DocumentLoaderError, VcError
+from vcissuer.errors import DocumentLoaderError, SafeModeError, VcError
 from vcissuer.jsonld.loader import DocumentLoader, bundled_loader
-from vcissuer.jsonld.rdf import to_dataset
-from vcissuer.jsonld.safe import RELATIVE_BASE, check_dropped, check_expanded
-from vcissuer.jsonld.shapes import MARK, Recorder, Template, compile_template, split, tokenize
+from vcissuer.jsonld.rdf import is_absolute_iri, to_dataset
+from vcissuer.jsonld.safe import (
+    RELATIVE_BASE,
+    check_dropped,
+    check_expanded,
+    is_absolute,
+)
+from vcissuer.jsonld.shapes import (
+    MARK,
+    DatasetTemplate,
+    Recorder,
+    Template,
+    compile_template,
+    dataset_template,
+    split,
+    tokenize,
+)
 
 __all__ = [
     "Canonicalizer",
@@ -71,6 +85,7 @@ class _ContextMemo:
         self.iris: dict[tuple[Any, ...], Any] = {}
         self.subtrees: dict[tuple[Any, ...], Any] = {}
         self.shapes: dict[tuple[Any, ...], Template | None] = {}
+        self.datasets: dict[tuple[Any, ...], DatasetTemplate | None] = {}
         self.lock = threading.Lock()
 
     def key_of(self, ctx: Any) -> Any:
@@ -106,6 +121,12 @@ class _ContextMemo:
                 self.shapes.clear()
             self.shapes[key] = value
 
+    def store_dataset(self, key: tuple[Any, ...], value: DatasetTemplate | None) -> None:
+        with self.lock:
+            if len(self.datasets) >= _MEMO_LIMIT:
+                self.datasets.clear()
+            self.datasets[key] = value
+
     def store_iri(self, key: tuple[Any, ...], value: Any) -> None:
         with self.lock:
             if len(self.iris) >= 8 * _MEMO_LIMIT:
@@ -124,6 +145,7 @@ class _MemoProcessor(jsonld.JsonLdProcessor):
         self._dropped = dropped
         # Set while a tokenized shape is expanded (see jsonld/shapes.py).
         self._recorder: Recorder | None = None
+        self._split: tuple[Any, Any] | None = None  # the last document split, and its parts
 
     def _expand(  # type: ignore[override]
         self,
@@ -240,8 +262,14 @@ class _MemoProcessor(jsonld.JsonLdProcessor):
                 return expanded
         return self._expand_root(document, options)
 
-    def _expand_by_shape(self, document: Mapping[str, Any], options: dict[str, Any]) -> Any:
-        parts = split(document)
+    def _shape_of(self, document: Mapping[str, Any], options: dict[str, Any]
+                  ) -> tuple[tuple[Any, ...], Template, list[str]] | None:
+        """The document's shape key, template and values (None: no usable template)."""
+        if self._split is not None and self._split[0] is document:
+            parts = self._split[1]
+        else:
+            parts = split(document)
+            self._split = (document, parts)
         if parts is None:
             return None
         text, shape, values = parts
@@ -250,9 +278,30 @@ class _MemoProcessor(jsonld.JsonLdProcessor):
         if template is _UNKNOWN:
             template = self._template(shape, options)
             self._memo.store_shape(key, template)
-        if template is None:
+        return None if template is None else (key, template, values)
+
+    def _expand_by_shape(self, document: Mapping[str, Any], options: dict[str, Any]) -> Any:
+        found = self._shape_of(document, options)
+        return None if found is None else found[1].fill(found[2], self._expand_iri)
+
+    def dataset_by_shape(self, document: Mapping[str, Any], options: dict[str, Any], *,
+                         safe: bool) -> dict[str, list[dict[str, Any]]] | None:
+        """The RDF dataset of ``document`` straight from its shape's dataset template, safe
+        mode included; None when the shape has none or these values need the full path."""
+        if not self._shapes or options.get("isFrame"):
             return None
-        return template.fill(values, self._expand_iri)
+        found = self._shape_of(document, options)
+        if found is None:
+            return None
+        key, template, values = found
+        dataset_key = (*key, safe)
+        compiled = self._memo.datasets.get(dataset_key, _UNKNOWN)
+        if compiled is _UNKNOWN:
+            compiled = _dataset_template(template, safe=safe)
+            self._memo.store_dataset(dataset_key, compiled)
+        if compiled is None:
+            return None
+        return compiled.fill(values, self._expand_iri, is_absolute if safe else is_absolute_iri)
 
     def _template(self, shape: Any, options: dict[str, Any]) -> Template | None:
         """Expand the tokenized ``shape`` once; its template, or None if unusable."""
@@ -278,6 +327,22 @@ class _MemoProcessor(jsonld.JsonLdProcessor):
         elif expanded is None:
             expanded = []
         return expanded if isinstance(expanded, list) else [expanded]
+
+
+def _dataset_template(template: Template, *, safe: bool) -> DatasetTemplate | None:
+    """The shape's dataset template, if its fixed parts pass safe mode (when on) and every IRI
+    slot was treated as the absolute IRI a real value must then be."""
+    if any(call is not None and not is_absolute_iri(result)
+           for result, (_, call) in template.slots.items()):
+        return None
+    if safe:
+        try:
+            check_expanded(template.expanded, {},
+                           skip=lambda item: isinstance(item, str) and MARK in item)
+        except SafeModeError:
+            return None
+    dataset = to_dataset(template.expanded)
+    return None if dataset is None else dataset_template(template, dataset)
 
 
 def _loader_error(cause: BaseException) -> DocumentLoaderError | None:
@@ -402,6 +467,9 @@ class Canonicalizer:
         processor = _MemoProcessor(self._memo, dropped, shapes=self.remember_shapes)
         options = self._options()
         try:
+            dataset = processor.dataset_by_shape(document, options, safe=self.safe)
+            if dataset is not None:
+                return _URDNA2015().main(dataset, {"format": _NQUADS})
             expanded = processor.expand_document(document, options)
             if self.safe:
                 check_dropped(dropped, document)

@@ -21,7 +21,7 @@ from typing import Any
 from pyld import jsonld
 from pyld.identifier_issuer import IdentifierIssuer
 
-__all__ = ["to_dataset"]
+__all__ = ["is_absolute_iri", "to_dataset"]
 
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 RDF_FIRST = "http://www.w3.org/1999/02/22-rdf-syntax-ns#first"
@@ -39,6 +39,11 @@ _VALUE_KEYS = frozenset({"@value", "@type", "@language"})
 # pyld's test (a regular expression per call), remembered: a credential asks it for the same
 # few dozen IRIs every time.
 _is_absolute_iri = functools.lru_cache(maxsize=16_384)(jsonld._is_absolute_iri)
+
+
+def is_absolute_iri(value: str) -> bool:
+    """pyld's test for an absolute IRI (what RDF conversion keeps)."""
+    return bool(_is_absolute_iri(value))
 
 
 class _Unsupported(Exception):  # noqa: N818 - internal signal: take pyld's path

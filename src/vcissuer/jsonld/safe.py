@@ -10,12 +10,12 @@ The checks follow jsonld.js's safe mode events (invalid property, relative @id/@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from vcissuer.errors import SafeModeError
 
-__all__ = ["RELATIVE_BASE", "check_dropped", "check_expanded", "find_paths"]
+__all__ = ["RELATIVE_BASE", "check_dropped", "check_expanded", "find_paths", "is_absolute"]
 
 # The base IRI safe mode expands against. pyld resolves relative references against a default
 # base ("http://example.org/base/") when none is given, which would sign a made-up URL; under the
@@ -24,6 +24,11 @@ RELATIVE_BASE = "https://relative.invalid/"
 
 # RFC 3987 scheme ":" — what pyld itself treats as an absolute IRI.
 _ABSOLUTE_IRI = re.compile(r"^([A-Za-z][A-Za-z0-9+\-.]*|_):[^\s]*$")
+
+
+def is_absolute(iri: object) -> bool:
+    """Absolute, and not made absolute by the safe-mode base (so not relative in the input)."""
+    return _is_absolute(iri)
 
 
 def _is_absolute(iri: object) -> bool:
@@ -79,9 +84,13 @@ def check_dropped(dropped: list[str | None], document: Any) -> None:
     )
 
 
-def check_expanded(expanded: Any, document: Any) -> None:
-    """Raise for a relative @id, a relative (undefined) @type, or an unconvertible @direction."""
+def check_expanded(expanded: Any, document: Any, *,
+                   skip: Callable[[Any], bool] | None = None) -> None:
+    """Raise for a relative @id, a relative (undefined) @type, or an unconvertible @direction.
+    ``skip``: ids and types not to check here (a shape template's value slots)."""
     for kind, item in _walk(expanded):
+        if skip is not None and kind != "@direction" and skip(item):
+            continue
         if kind == "@id" and not _is_absolute(item):
             item = _original(item)
             path = _first(find_paths(document, value=item), "@id")

@@ -22,6 +22,13 @@ values back in. This module does that, and proves each time that it is exact:
    by replaying the recorded IRI expansion on the real value. A replay that gives no IRI
    (a keyword-like value, say) abandons the fill and the document is expanded normally.
 
+One step further, :class:`DatasetTemplate` keeps the shape's RDF triples with their value
+slots, so a fill yields the dataset for canonicalization directly (no expanded document, no
+RDF walk, no safe-mode walk over the parts that never change). That is only taken when every
+IRI a fill puts in is absolute and names no blank node: then the triples, their subjects and
+their blank nodes are those of the template whatever the values; anything else is left to the
+expanded path.
+
 ``tests/jsonld/test_shapes.py`` compares the result with plain expansion over generated
 documents and the vector corpus.
 """
@@ -33,7 +40,16 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-__all__ = ["MARK", "Recorder", "Template", "compile_template", "split", "tokenize"]
+__all__ = [
+    "MARK",
+    "DatasetTemplate",
+    "Recorder",
+    "Template",
+    "compile_template",
+    "dataset_template",
+    "split",
+    "tokenize",
+]
 
 # Private-use characters: a token is MARK + its number + END; no document we take has either.
 MARK = "\ue000"
@@ -226,3 +242,95 @@ def compile_template(expanded: Any, count: int, recorder: Recorder) -> Template 
     if len(seen) != count:
         return None
     return Template(expanded=expanded, slots=expected, static=frozenset(static))
+
+
+Slot = tuple[int, tuple[Any, Any, bool] | None]
+# (kind, value, slot or None) for one term of a triple; kind is "IRI" or "blank node".
+_Term = tuple[str, str, Slot | None]
+
+
+@dataclass(frozen=True)
+class DatasetTemplate:
+    """A shape's RDF dataset with value slots: one row per triple, (graph, graph slot,
+    subject, predicate, object term, object slot, datatype, language)."""
+
+    rows: tuple[tuple[Any, ...], ...]
+    iri_slots: tuple[tuple[int, tuple[Any, Any, bool]], ...]
+
+    def fill(self, values: list[str], expand_iri: IriExpander,
+             accept: Callable[[str], bool]) -> dict[str, list[dict[str, Any]]] | None:
+        """The dataset of the document with ``values``; None unless every IRI put in is one
+        ``accept`` takes (absolute, and for safe mode not relative) and no blank node."""
+        resolved: dict[int, str] = {}
+        for number, (ctx, base, vocab) in self.iri_slots:
+            iri = expand_iri(ctx, values[number], base, vocab)
+            if not isinstance(iri, str) or iri.startswith("_:") or not accept(iri):
+                return None
+            resolved[number] = iri
+
+        def put(slot: Slot | None, fixed: str) -> str:
+            if slot is None:
+                return fixed
+            return resolved[slot[0]] if slot[1] is not None else values[slot[0]]
+
+        graphs: dict[str, dict[tuple[Any, ...], dict[str, Any]]] = {}
+        for graph, graph_slot, subject, predicate, obj, datatype, language in self.rows:
+            name = put(graph_slot, graph)
+            subject_value = put(subject[2], subject[1])
+            object_value = put(obj[2], obj[1])
+            key = (subject_value, predicate, obj[0], object_value, datatype, language)
+            triples = graphs.setdefault(name, {})
+            if key in triples:
+                continue  # two slots given equal values: RDF keeps one triple
+            term: dict[str, Any] = {"type": obj[0], "value": object_value}
+            if datatype is not None:
+                term["datatype"] = datatype
+            if language is not None:
+                term["language"] = language
+            triples[key] = {"subject": {"type": subject[0], "value": subject_value},
+                            "predicate": {"type": "IRI", "value": predicate}, "object": term}
+        graphs.setdefault("@default", {})
+        return {name: list(triples.values()) for name, triples in graphs.items()}
+
+
+def dataset_template(template: Template, dataset: Mapping[str, list[dict[str, Any]]]
+                     ) -> DatasetTemplate | None:
+    """``dataset`` (the RDF of ``template.expanded``) with its value slots marked; None when a
+    slot sits where a value cannot be put back (a predicate, a datatype, a language)."""
+    slots = template.slots
+
+    def slot_of(value: str) -> Slot | None:
+        if MARK not in value:
+            return None
+        slot = slots.get(value)
+        if slot is None:
+            raise _UnshapeableError
+        return slot
+
+    rows = []
+    try:
+        for graph, triples in dataset.items():
+            graph_slot = slot_of(graph)
+            if graph_slot is not None and graph_slot[1] is None:
+                return None
+            for triple in triples:
+                subject, predicate, obj = triple["subject"], triple["predicate"], triple["object"]
+                datatype, language = obj.get("datatype"), obj.get("language")
+                if any(MARK in part for part in (predicate["value"], datatype or "",
+                                                 language or "")):
+                    return None
+                subject_slot = slot_of(subject["value"])
+                object_slot = slot_of(obj["value"])
+                for term, slot in ((subject, subject_slot), (obj, object_slot)):
+                    # An IRI slot must be an IRI term, a literal slot a literal.
+                    if slot is not None and (term["type"] == "literal") != (slot[1] is None):
+                        return None
+                rows.append((graph, graph_slot,
+                             (subject["type"], subject["value"], subject_slot),
+                             predicate["value"], (obj["type"], obj["value"], object_slot),
+                             datatype, language))
+    except _UnshapeableError:
+        return None
+    iri_slots = tuple((number, call) for number, call in sorted(slots.values())
+                      if call is not None)
+    return DatasetTemplate(rows=tuple(rows), iri_slots=iri_slots)

@@ -153,6 +153,12 @@ class CredentialRepository(Repository):
         """Any issuer's credential by its unguessable id: what its public URL serves."""
         return self.session.get(CredentialRecord, credential_id)
 
+    def by_assessment_refs(
+        self, assessment_refs: Sequence[str], *, issuer_id: str
+    ) -> dict[str, CredentialRecord]:
+        """The credentials already issued for any of these references, by reference."""
+        return self._fetch(CredentialRecord.assessment_ref, assessment_refs, issuer_id=issuer_id)
+
     def get_by_assessment_ref(
         self, assessment_ref: str, *, issuer_id: str
     ) -> CredentialRecord | None:
