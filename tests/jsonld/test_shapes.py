@@ -57,7 +57,7 @@ def test_a_shape_seen_before_expands_as_without_shapes(body: dict[str, Any], dat
                                             second)
 
 
-@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=250, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(body=nodes(2), data=st.data())
 def test_safe_mode_decides_alike_with_and_without_shapes(body: dict[str, Any],
                                                          data: Any) -> None:
@@ -210,3 +210,10 @@ def test_a_value_that_expands_to_no_iri_falls_back_to_plain_expansion() -> None:
     assert fast.expand({**base, "id": "@foo"}) == [
         {"@id": None, "https://example.org/vocab#name": [{"@value": "n"}],
          "https://example.org/vocab#ref": [{"@id": "https://example.org/b"}]}]
+
+
+def test_a_keyword_like_id_is_refused_by_name_in_safe_mode() -> None:
+    for shapes in (True, False):
+        with pytest.raises(VcError, match="expands to nothing"):
+            Canonicalizer(remember_shapes=shapes).canonicalize(
+                {"@context": CONTEXT, "id": "@foo", "name": "x"})

@@ -39,8 +39,9 @@ def _is_absolute(iri: object) -> bool:
     )
 
 
-def _original(iri: str) -> str:
-    return iri.removeprefix(RELATIVE_BASE)
+def _original(iri: object) -> object:
+    # Not a string: an id or type that expanded to nothing (a keyword-like "@foo").
+    return iri.removeprefix(RELATIVE_BASE) if isinstance(iri, str) else iri
 
 
 def find_paths(document: Any, *, key: str | None = None, value: str | None = None,
@@ -91,6 +92,13 @@ def check_expanded(expanded: Any, document: Any, *,
     for kind, item in _walk(expanded):
         if skip is not None and kind != "@direction" and skip(item):
             continue
+        if kind == "@id" and item is None:
+            path = _first(find_paths(document, key="id"), "@id")
+            raise SafeModeError(
+                f"an identifier (at {path}) expands to nothing: ids must be absolute URLs, "
+                "URNs or DIDs, not keyword-like values such as '@x'",
+                path=path,
+            )
         if kind == "@id" and not _is_absolute(item):
             item = _original(item)
             path = _first(find_paths(document, value=item), "@id")
