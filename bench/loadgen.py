@@ -21,6 +21,8 @@ from urllib.parse import urlsplit
 
 __all__ = ["Result", "open_loop"]
 
+_KEEP_IDLE = 3.0  # seconds a connection may sit unused and still be reused
+
 
 @dataclass(frozen=True, slots=True)
 class Result:
@@ -57,7 +59,7 @@ async def open_loop(base: str, path: str, headers: dict[str, str],
     url = urlsplit(base)
     host, port = url.hostname or "127.0.0.1", url.port or 80
     fixed = "".join(f"{name}: {value}\r\n" for name, value in headers.items())
-    idle: list[_Connection] = []
+    idle: list[tuple[float, _Connection]] = []  # (last used, connection)
     count = int(rate * seconds)
     latencies: list[float] = []
     statuses: list[int] = []
@@ -70,17 +72,25 @@ async def open_loop(base: str, path: str, headers: dict[str, str],
         head = (f"POST {path} HTTP/1.1\r\nHost: {host}:{port}\r\n{fixed}"
                 f"Content-Type: application/json\r\nContent-Length: {len(payload)}\r\n\r\n"
                 ).encode()
-        connection = idle.pop() if idle else _Connection(
-            *await asyncio.open_connection(host, port))
+        connection = None
+        while idle and connection is None:
+            used, candidate = idle.pop()
+            if time.perf_counter() - used < _KEEP_IDLE:
+                connection = candidate
+            else:  # the server may have closed it by now (uvicorn: after 5 s idle)
+                candidate.writer.close()
+        if connection is None:
+            connection = _Connection(*await asyncio.open_connection(host, port))
         try:
             status = await connection.request(head, payload)
         except (OSError, asyncio.IncompleteReadError, ValueError):
             errors += 1
             connection.writer.close()
             return
-        latencies.append(time.perf_counter() - scheduled)
+        done = time.perf_counter()
+        latencies.append(done - scheduled)
         statuses.append(status)
-        idle.append(connection)
+        idle.append((done, connection))
 
     gc.collect()
     gc.freeze()
@@ -98,6 +108,6 @@ async def open_loop(base: str, path: str, headers: dict[str, str],
     finally:
         gc.enable()
         gc.unfreeze()
-        for connection in idle:
+        for _, connection in idle:
             connection.writer.close()
     return Result(latencies=latencies, statuses=statuses, errors=errors)

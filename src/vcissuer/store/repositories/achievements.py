@@ -5,12 +5,16 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from vcissuer.store.errors import NotFoundError
 from vcissuer.store.pagination import DEFAULT_PAGE_SIZE, Page, fetch_page
 from vcissuer.store.records import AchievementRecord, new_id
 from vcissuer.store.repositories.base import Repository
+
+# Built once: issuing reads an achievement per request (see base.py on hot-path statements).
+_BY_ID = select(AchievementRecord).where(
+    AchievementRecord.id == bindparam("id"), AchievementRecord.issuer_id == bindparam("issuer_id"))
 
 __all__ = ["AchievementRepository"]
 
@@ -46,10 +50,7 @@ class AchievementRepository(Repository):
     def get(self, achievement_id: str, *, issuer_id: str) -> AchievementRecord | None:
         """The issuer's achievement, or None (also when it belongs to another issuer)."""
         return self.session.scalars(
-            select(AchievementRecord).where(
-                AchievementRecord.id == achievement_id,
-                AchievementRecord.issuer_id == issuer_id,
-            )
+            _BY_ID, {"id": achievement_id, "issuer_id": issuer_id}
         ).one_or_none()
 
     def get_public(self, achievement_id: str) -> AchievementRecord | None:

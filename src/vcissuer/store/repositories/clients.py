@@ -13,7 +13,7 @@ import secrets
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from vcissuer.store.enums import ApiScope
 from vcissuer.store.errors import NotFoundError
@@ -26,6 +26,8 @@ TOKEN_PREFIX = "vci_"  # noqa: S105 (a public marker, not a secret)
 _SECRET_BYTES = 32
 _TOKEN_LENGTH = len(TOKEN_PREFIX) + 43  # token_urlsafe(32) is 43 characters
 _LOOKUP_LENGTH = 12
+# Built once: every authenticated request runs it.
+_BY_PREFIX = select(ApiClientRecord).where(ApiClientRecord.key_prefix == bindparam("prefix"))
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,9 +83,7 @@ class ApiClientRepository(Repository):
             return None
         digest = hash_token(token)
         match = None
-        for candidate in self.session.scalars(
-            select(ApiClientRecord).where(ApiClientRecord.key_prefix == token[:_LOOKUP_LENGTH])
-        ):
+        for candidate in self.session.scalars(_BY_PREFIX, {"prefix": token[:_LOOKUP_LENGTH]}):
             if hmac.compare_digest(candidate.key_hash, digest):
                 match = candidate
         if match is None or match.revoked_at is not None:

@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any, NamedTuple
 
-from sqlalchemy import Insert, insert, select, update
+from sqlalchemy import Insert, bindparam, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from vcissuer.store.enums import CredentialState, StatusAction, StatusPurpose
@@ -26,6 +26,22 @@ __all__ = [
 
 _CHUNK = 500
 _COLUMNS = tuple(column.key for column in CredentialRecord.__table__.columns)
+
+
+def _insert_skipping_repeats(dialect: Any) -> Insert:
+    table = CredentialRecord.__table__
+    return dialect.insert(table).on_conflict_do_nothing(
+        index_elements=[table.c.issuer_id, table.c.assessment_ref]
+    ).returning(table.c.id)
+
+
+# Built once (see base.py on hot-path statements).
+_INSERT_SKIPPING_REPEATS = {"postgresql": _insert_skipping_repeats(postgresql),
+                            "sqlite": _insert_skipping_repeats(sqlite)}
+_BY_ASSESSMENT_REF = select(CredentialRecord).where(
+    CredentialRecord.issuer_id == bindparam("issuer_id"),
+    CredentialRecord.assessment_ref == bindparam("assessment_ref"),
+)
 
 
 class StoredCredential(NamedTuple):
@@ -114,17 +130,7 @@ class CredentialRepository(Repository):
         return results
 
     def _insert_skipping_repeats(self) -> Insert:
-        table = CredentialRecord.__table__
-        dialect = self.session.get_bind().dialect.name
-        if dialect == "postgresql":
-            statement: Any = postgresql.insert(table)
-        elif dialect == "sqlite":
-            statement = sqlite.insert(table)
-        else:  # pragma: no cover - make_engine accepts no other database
-            raise RuntimeError(f"unsupported database {dialect}")
-        return statement.on_conflict_do_nothing(
-            index_elements=[table.c.issuer_id, table.c.assessment_ref]
-        ).returning(table.c.id)
+        return _INSERT_SKIPPING_REPEATS[self.session.get_bind().dialect.name]
 
     def _fetch(
         self, column: Any, values: Sequence[Any], *, issuer_id: str
@@ -164,10 +170,7 @@ class CredentialRepository(Repository):
     ) -> CredentialRecord | None:
         """The credential issued for an assessment reference (check before allocating status)."""
         return self.session.scalars(
-            select(CredentialRecord).where(
-                CredentialRecord.issuer_id == issuer_id,
-                CredentialRecord.assessment_ref == assessment_ref,
-            )
+            _BY_ASSESSMENT_REF, {"issuer_id": issuer_id, "assessment_ref": assessment_ref}
         ).one_or_none()
 
     def list(

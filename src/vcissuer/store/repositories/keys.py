@@ -4,13 +4,21 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlalchemy import and_, select, update
+from sqlalchemy import and_, bindparam, select, update
 from sqlalchemy.exc import IntegrityError
 
 from vcissuer.store.enums import KeyStatus
 from vcissuer.store.errors import DuplicateError, NotFoundError
 from vcissuer.store.records import IssuerKeyRecord, IssuerRecord, new_id
 from vcissuer.store.repositories.base import Repository, lock_issuer
+
+# Built once: every issue runs it (see base.py on hot-path statements).
+_ISSUER_WITH_ACTIVE = (
+    select(IssuerRecord, IssuerKeyRecord)
+    .outerjoin(IssuerKeyRecord, and_(IssuerKeyRecord.issuer_id == IssuerRecord.id,
+                                     IssuerKeyRecord.status == KeyStatus.ACTIVE))
+    .where(IssuerRecord.slug == bindparam("slug"))
+)
 
 __all__ = ["IssuerKeyRepository"]
 
@@ -71,12 +79,7 @@ class IssuerKeyRepository(Repository):
     ) -> tuple[IssuerRecord, IssuerKeyRecord | None] | None:
         """An issuer by slug and its active key (None if it has none), in one query: what
         signing needs; None when there is no such issuer."""
-        row = self.session.execute(
-            select(IssuerRecord, IssuerKeyRecord)
-            .outerjoin(IssuerKeyRecord, and_(IssuerKeyRecord.issuer_id == IssuerRecord.id,
-                                             IssuerKeyRecord.status == KeyStatus.ACTIVE))
-            .where(IssuerRecord.slug == slug)
-        ).one_or_none()
+        row = self.session.execute(_ISSUER_WITH_ACTIVE, {"slug": slug}).one_or_none()
         return None if row is None else (row[0], row[1])
 
     def for_did_document(self, *, issuer_id: str) -> Sequence[IssuerKeyRecord]:
