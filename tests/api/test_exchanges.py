@@ -16,9 +16,9 @@ import pytest
 from fastapi.testclient import TestClient
 
 from tests.api.conftest import api_key, assessment, bearer
+from tests.live import LiveServer, serve
 from tests.wallet.flow import SteppingClock, make_offer, redeem, setup_issuer, token_request
 from tests.wallet.holder import Holder, assert_verifies
-from tests.wallet.live import LiveServer, serve
 from vcissuer.dids import StaticResolver
 from vcissuer.issuance.context import Services
 from vcissuer.store import Database

@@ -16,6 +16,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from tests.api.conftest import api_key, assessment, bearer, make_issuer
+from tests.live import LiveServer, serve
 from tests.wallet.flow import (
     JWT_VC_JSON,
     LDP_VC,
@@ -31,7 +32,6 @@ from tests.wallet.flow import (
     token_request,
 )
 from tests.wallet.holder import Holder, assert_verifies, tamper_signature
-from tests.wallet.live import LiveServer, serve
 from vcissuer.dids import StaticResolver
 from vcissuer.issuance.context import Services
 from vcissuer.store import Database

@@ -3,20 +3,19 @@ against the real service on loopback (did:web and status lists fetched from it).
 
 from __future__ import annotations
 
-import socket
-import threading
-import time
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
-import uvicorn
+from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from tests.api.conftest import api_key, assessment, bearer, make_achievement, make_issuer
 from tests.conftest import load_json
+from tests.live import serving
 from tests.net.fakeweb import FakeWeb
 from tests.verify.issuing import clock, did_web_issuer, status_entry
 from vcissuer.api.app import create_app
@@ -203,42 +202,26 @@ def test_default_verifier_trusts_only_its_own_origin(services: Services) -> None
 # --- end to end: the real service on loopback -------------------------------------------------
 
 
+@dataclass
 class _Service:
-    """The real app under uvicorn on 127.0.0.1:<free port>, in a thread."""
-
-    def __init__(self, db: Database, tmp_path: Path) -> None:
-        self.socket = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-        self.socket.bind(("127.0.0.1", 0))
-        self.base = f"http://127.0.0.1:{self.socket.getsockname()[1]}"
-        keys = tmp_path / "keys"
-        self.services = Services(db=db, keyring=Keyring(keys, passphrase=None),
-                                 lookup=LookupKey(keys), base_url=self.base)
-        self.app = create_app(self.services)
-        # Its own verifier: trusts its own origin (the default) and keeps no status list.
-        self.app.state.verifier = Verifier.create(FetchPolicy.for_service(self.base),
-                                                  status_ttl=0)
-        self.server = uvicorn.Server(uvicorn.Config(self.app, log_level="warning"))
-        self.thread = threading.Thread(target=self.server.run,
-                                       kwargs={"sockets": [self.socket]}, daemon=True)
-
-    def __enter__(self) -> _Service:
-        self.thread.start()
-        deadline = time.monotonic() + 10
-        while not self.server.started:
-            assert time.monotonic() < deadline, "uvicorn did not start"
-            time.sleep(0.01)
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.server.should_exit = True
-        self.thread.join(10)
-        self.socket.close()
+    base: str
+    services: Services
 
 
 @pytest.fixture
 def service(db: Database, tmp_path: Path) -> Iterator[_Service]:
-    with _Service(db, tmp_path) as running:
-        yield running
+    """The real app under uvicorn on 127.0.0.1:<free port>, in a thread."""
+    keys = tmp_path / "keys"
+
+    def make(base_url: str) -> FastAPI:
+        app = create_app(Services(db=db, keyring=Keyring(keys, passphrase=None),
+                                  lookup=LookupKey(keys), base_url=base_url))
+        # Its own verifier: trusts its own origin (the default) and keeps no status list.
+        app.state.verifier = Verifier.create(FetchPolicy.for_service(base_url), status_ttl=0)
+        return app
+
+    with serving(make) as (base_url, app):
+        yield _Service(base_url, app.state.services)
 
 
 async def test_issued_credentials_verify_over_did_web_from_the_running_service(

@@ -8,17 +8,18 @@ skip, saying why. Screenshots go to ``test-artifacts/`` at the repository root.
 from __future__ import annotations
 
 import os
-import socket
-import threading
 import time
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
+from fastapi import FastAPI
 
 from tests.api.conftest import MICRO_CREDENTIAL, api_key, assessment, bearer
+from tests.live import serving
 from vcissuer.api.app import create_app
 from vcissuer.issuance.context import Services
 from vcissuer.web import page_verifier
@@ -56,39 +57,12 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
             item.add_marker(pytest.mark.skip(reason=reason))
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
+@dataclass
 class LiveService:
-    """The app under uvicorn in a background thread, and an admin's HTTP client."""
+    """The app under uvicorn on loopback, and HTTP clients for it."""
 
-    def __init__(self, services: Services, port: int) -> None:
-        import uvicorn
-
-        self.services = services
-        self.base_url = services.base_url
-        app = create_app(services)
-        # Everything these tests verify is this service's own: nothing may leave the machine.
-        app.state.page_verifier = page_verifier(services, resolve=no_network)
-        config = uvicorn.Config(app, host="127.0.0.1", port=port,
-                                log_level="warning", lifespan="on")
-        self.server = uvicorn.Server(config)
-        self.thread = threading.Thread(target=self.server.run, daemon=True)
-
-    def start(self) -> None:
-        self.thread.start()
-        deadline = time.monotonic() + 20
-        while not self.server.started:
-            if time.monotonic() > deadline or not self.thread.is_alive():
-                raise RuntimeError("uvicorn did not start")
-            time.sleep(0.02)
-
-    def stop(self) -> None:
-        self.server.should_exit = True
-        self.thread.join(timeout=10)
+    base_url: str
+    services: Services
 
     def http(self, headers: dict[str, str] | None = None) -> httpx.Client:
         return httpx.Client(base_url=self.base_url, headers=headers or {}, timeout=30,
@@ -100,20 +74,25 @@ def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveService]:
     if _skip_reason() is not None:
         pytest.skip(_skip_reason() or "")
     directory = tmp_path_factory.mktemp("live")
-    port = _free_port()
-    services = Services.create(database_url=f"sqlite:///{directory / 'db.sqlite3'}",
-                               key_dir=directory / "keys", passphrase=None,
-                               base_url=f"http://127.0.0.1:{port}")
-    service = LiveService(services, port)
-    service.start()
-    with service.http(bearer(api_key(services))) as admin:
-        admin.post("/issuers", json={"slug": "uni", "name": "Example University",
-                                     "url": "https://www.example.ac.uk",
-                                     "description": "A university that issues micro-"
-                                                    "credentials."}).raise_for_status()
-    yield service
-    service.stop()
-    services.db.dispose()
+
+    def make(base_url: str) -> FastAPI:
+        services = Services.create(database_url=f"sqlite:///{directory / 'db.sqlite3'}",
+                                   key_dir=directory / "keys", passphrase=None,
+                                   base_url=base_url)
+        app = create_app(services)
+        # Everything these tests verify is this service's own: nothing may leave the machine.
+        app.state.page_verifier = page_verifier(services, resolve=no_network)
+        return app
+
+    with serving(make) as (base_url, app):
+        service = LiveService(base_url, app.state.services)
+        with service.http(bearer(api_key(service.services))) as admin:
+            admin.post("/issuers", json={"slug": "uni", "name": "Example University",
+                                         "url": "https://www.example.ac.uk",
+                                         "description": "A university that issues micro-"
+                                                        "credentials."}).raise_for_status()
+        yield service
+    service.services.db.dispose()
 
 
 @pytest.fixture(scope="module")
