@@ -315,7 +315,7 @@ def main() -> None:
     parser.add_argument("--repeats", type=int, default=5)
     parser.add_argument("--http-seconds", type=float, default=10.0)
     parser.add_argument("--concurrency", type=int, default=16)
-    parser.add_argument("--http-credentials", type=int, default=4000,
+    parser.add_argument("--http-credentials", type=int, default=10000,
                         help="distinct credentials issued for the HTTP run (it stops early if "
                              "they run out: none is verified twice)")
     parser.add_argument("--skip-http", action="store_true")
