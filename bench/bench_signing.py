@@ -13,20 +13,18 @@ memoized canonicalizer. Medians of ``--repeats`` runs of ``--seconds`` CPU-secon
 from __future__ import annotations
 
 import argparse
-import copy
 import gc
 import itertools
 import json
 import os
 import sys
-import uuid
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
-from common import rate  # noqa: E402
+from common import learners, rate  # noqa: E402
 
 from vcissuer.dids import DidKeyResolver, did_key_from_public  # noqa: E402
 from vcissuer.dids.cache import CachingResolver  # noqa: E402
@@ -63,22 +61,6 @@ def main() -> None:
         met &= bench_one(label, document, signer, resolver, args)
     print(f"targets (typical credential): >= 1000 signs/s, >= 900 verifies/s per core, "
           f">= 4x stock pyld: {'MET' if met else 'NOT MET'}")
-
-
-def learners(document: dict, count: int) -> list[dict]:
-    """``count`` copies of ``document`` for different learners: each its own credential id,
-    subject DID and result value (what differs between the credentials of one achievement;
-    the issuer Profile and the Achievement are the same, as in a real cohort)."""
-    out = []
-    for i in range(count):
-        subject = copy.deepcopy(document["credentialSubject"])
-        subject["id"] = did_key_from_public(Ed25519KeyPair.generate().public_multibase)
-        for result in subject.get("result", []):
-            if "value" in result:
-                result["value"] = str(40 + i % 60)
-        out.append({**document, "id": f"urn:uuid:{uuid.UUID(int=i)}",
-                    "credentialSubject": subject})
-    return out
 
 
 def bench_one(label, document, signer, resolver, args) -> bool:

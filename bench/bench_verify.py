@@ -32,7 +32,6 @@ import subprocess
 import sys
 import tempfile
 import time
-import uuid
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -41,13 +40,12 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
-from common import children_cpu, free_port, rate  # noqa: E402
+from common import children_cpu, free_port, learners, rate  # noqa: E402
 
 from vcissuer.dids import (  # noqa: E402
     CompositeResolver,
     DidKeyResolver,
     StaticResolver,
-    did_key_from_public,
 )
 from vcissuer.dids.cache import CachingResolver  # noqa: E402
 from vcissuer.jsonld import Canonicalizer  # noqa: E402
@@ -111,14 +109,7 @@ def _setup(count: int) -> tuple[Callable[[], Any], Callable[[], Any]]:
     # Achievement shared by a cohort, the issuer key's proof-configuration shape, the key and
     # the status list (verified once, then cached).
     credentials = []
-    for i in range(count):
-        credential = copy.deepcopy(template)
-        credential["id"] = f"urn:uuid:{uuid.UUID(int=i)}"
-        credential["credentialSubject"]["id"] = did_key_from_public(
-            Ed25519KeyPair.generate().public_multibase)
-        for result in credential["credentialSubject"].get("result", []):
-            if "value" in result:
-                result["value"] = str(40 + i % 60)
+    for i, credential in enumerate(learners(template, count)):
         credential["credentialStatus"] = BitstringStatusListEntry.create(
             LIST_URL, index=5000 + i).to_json()
         credentials.append(add_proof(credential, signer=signer,

@@ -1,15 +1,20 @@
-"""What the benchmark scripts share: CPU-time rates, worker CPU, free ports."""
+"""What the benchmark scripts share: CPU-time rates, worker CPU, free ports, learners."""
 
 from __future__ import annotations
 
+import copy
 import os
 import socket
 import statistics
 import time
+import uuid
 from collections.abc import Callable
 from pathlib import Path
 
-__all__ = ["children_cpu", "free_port", "rate"]
+from vcissuer.dids import did_key_from_public
+from vcissuer.keys import Ed25519KeyPair
+
+__all__ = ["children_cpu", "free_port", "learners", "rate"]
 
 
 def rate(fn: Callable[[], object], seconds: float, repeats: int) -> float:
@@ -48,3 +53,19 @@ def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return probe.getsockname()[1]
+
+
+def learners(document: dict, count: int) -> list[dict]:
+    """``count`` copies of ``document`` for different learners: each its own credential id,
+    subject DID and result value (what differs between the credentials of one achievement;
+    the issuer Profile and the Achievement are the same, as in a real cohort)."""
+    out = []
+    for i in range(count):
+        subject = copy.deepcopy(document["credentialSubject"])
+        subject["id"] = did_key_from_public(Ed25519KeyPair.generate().public_multibase)
+        for result in subject.get("result", []):
+            if "value" in result:
+                result["value"] = str(40 + i % 60)
+        out.append({**document, "id": f"urn:uuid:{uuid.UUID(int=i)}",
+                    "credentialSubject": subject})
+    return out

@@ -24,14 +24,13 @@ __all__ = ["VerifyCredentialIn", "VerifyPresentationIn", "VerifyUrlIn", "router"
 _COMPACT_JWS = re.compile(r"^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$")
 _REPORT = {"description": "the report: `verified`, `verdict`, every check with its outcome",
            "content": {"application/json": {"schema": {"type": "object"}}}}
-_PROBLEM = {"description": "problem+json", "content": {
-    "application/problem+json": {"schema": {"type": "object"}}}}
+# 4xx bodies are documented as problem+json by api/openapi.py; these add the meaning.
 _RESPONSES: dict[int | str, dict[str, Any]] = {
     200: _REPORT,
-    400: {**_PROBLEM, "description": "not a credential at all, or a URL that is not fetched"},
+    400: {"description": "not a credential at all, or a URL that is not fetched"},
     422: {**_REPORT, "description": "not verified: the same report (or, for a request that "
                                     "does not match the schema, problem+json)"},
-    429: {**_PROBLEM, "description": "too many requests from this address (Retry-After)"},
+    429: {"description": "too many requests from this address (Retry-After)"},
 }
 
 
