@@ -15,7 +15,7 @@ from tests.jsonld.test_differential import DOCUMENTS
 from tests.jsonld.test_rdf_walk import CONTEXT, nodes
 from vcissuer.errors import VcError
 from vcissuer.jsonld import Canonicalizer, canon, plain_canonicalize
-from vcissuer.jsonld.shapes import MARK, split
+from vcissuer.jsonld.shapes import MARK, MAX_SHAPE, split
 
 # Values that take every path IRI expansion has: absolute, compact (defined prefix or not),
 # relative, blank, empty, keyword-like, a term's own name, and plain text.
@@ -217,3 +217,13 @@ def test_a_keyword_like_id_is_refused_by_name_in_safe_mode() -> None:
         with pytest.raises(VcError, match="expands to nothing"):
             Canonicalizer(remember_shapes=shapes).canonicalize(
                 {"@context": CONTEXT, "id": "@foo", "name": "x"})
+
+
+def test_very_large_documents_get_no_template() -> None:
+    fast = Canonicalizer(safe=False)
+    # Types stay in the shape: one long one makes a large shape of a small document.
+    big = {"@context": CONTEXT, "id": "https://example.org/a", "name": "n",
+           "type": "https://example.org/" + "t" * MAX_SHAPE}
+    assert split(big) is None
+    assert fast.canonicalize(big) == plain_canonicalize(big)
+    assert not fast._memo.shapes

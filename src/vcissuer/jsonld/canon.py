@@ -55,6 +55,9 @@ __all__ = [
 
 _NQUADS = "application/n-quads"
 _MEMO_LIMIT = 4096
+# Shape templates kept (each at most shapes.MAX_SHAPE of JSON, a few hundred KB in memory):
+# an issuer has a handful of credential shapes, a verifier sees a few per issuer.
+_SHAPE_LIMIT = 512
 _SMALL_DOCUMENT = 2048
 # An XML Schema date-time as Data Integrity writes ``created`` (no characters N-Quads escapes).
 _DATE_TIME = re.compile(r"-?\d{4,}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})?")
@@ -117,13 +120,13 @@ class _ContextMemo:
 
     def store_shape(self, key: tuple[Any, ...], value: Template | None) -> None:
         with self.lock:
-            if len(self.shapes) >= _MEMO_LIMIT:
+            if len(self.shapes) >= _SHAPE_LIMIT:
                 self.shapes.clear()
             self.shapes[key] = value
 
     def store_dataset(self, key: tuple[Any, ...], value: DatasetTemplate | None) -> None:
         with self.lock:
-            if len(self.datasets) >= _MEMO_LIMIT:
+            if len(self.datasets) >= _SHAPE_LIMIT:
                 self.datasets.clear()
             self.datasets[key] = value
 

@@ -42,6 +42,7 @@ from typing import Any
 
 __all__ = [
     "MARK",
+    "MAX_SHAPE",
     "DatasetTemplate",
     "Recorder",
     "Template",
@@ -55,6 +56,10 @@ __all__ = [
 MARK = "\ue000"
 END = "\ue001"
 _PLACEHOLDER = MARK
+# The largest shape (as JSON text) given a template. An issued micro-credential's is ~3 KB;
+# with at most _SHAPES templates kept, this bounds their memory (documents to verify come
+# from anyone).
+MAX_SHAPE = 16 * 1024
 _STEERING = frozenset({"type", "@type"})
 _OPEN_KEYWORDS = frozenset({"@id", "@value"})  # keyword values that may vary by document
 
@@ -97,7 +102,10 @@ def split(document: Any) -> tuple[str, Any, list[str]] | None:
         shape = walk(document, "")
     except _UnshapeableError:
         return None
-    return json.dumps(shape, ensure_ascii=False, separators=(",", ":")), shape, values
+    text = json.dumps(shape, ensure_ascii=False, separators=(",", ":"))
+    if len(text) > MAX_SHAPE:
+        return None  # templates are remembered: their size is bounded
+    return text, shape, values
 
 
 def _verbatim(context: Any) -> Any:
