@@ -227,3 +227,37 @@ def test_very_large_documents_get_no_template() -> None:
     assert split(big) is None
     assert fast.canonicalize(big) == plain_canonicalize(big)
     assert not fast._memo.shapes
+
+
+def _revalued(node: Any, pick: Any, key: str = "") -> Any:
+    if isinstance(node, dict):
+        return {name: value if name == "@context" else _revalued(value, pick, name)
+                for name, value in node.items()}
+    if isinstance(node, list):
+        return [_revalued(item, pick, key) for item in node]
+    if isinstance(node, str) and key not in ("type", "@type"):
+        return pick(node)
+    return node
+
+
+@pytest.mark.parametrize("seed", range(2))
+def test_shipped_documents_with_tricky_values_decide_as_without_shapes(seed: int) -> None:
+    """The real contexts (VC 1.1 and 2.0, OB 3.0, Data Integrity: type-scoped and protected
+    terms) with values from every IRI-expansion path, in both modes."""
+    import random
+
+    chance = random.Random(seed)
+
+    def pick(value: str) -> str:
+        return chance.choice(TRICKY) if chance.random() < 0.3 else value
+
+    warm = {True: Canonicalizer(), False: Canonicalizer(safe=False)}
+    for _, document in DOCUMENTS:
+        for canonicalizer in warm.values():
+            outcome(canonicalizer, document)
+    for name, document in DOCUMENTS:
+        variant = _revalued(document, pick)
+        for safe, canonicalizer in warm.items():
+            reference = Canonicalizer(safe=safe, remember_shapes=False)
+            assert outcome(canonicalizer, variant) == outcome(reference, variant), (name, safe)
+    assert sum(t is not None for t in warm[True]._memo.datasets.values()) > 30  # exercised
