@@ -100,41 +100,16 @@ class _ContextMemo:
         if hit is not None and hit[0] is ctx:
             return hit[1]
         key = json.dumps(ctx, sort_keys=True, separators=(",", ":"))
-        with self.lock:
-            if len(self.keys) >= _MEMO_LIMIT:
-                self.keys.clear()
-            self.keys[id(ctx)] = (ctx, key)
+        self.put(self.keys, id(ctx), (ctx, key))
         return key
 
-    def store(self, key: tuple[Any, ...], value: Any) -> None:
+    def put(self, table: dict[Any, Any], key: Any, value: Any, *, limit: int = _MEMO_LIMIT
+            ) -> None:
+        """Remember ``value`` in one of the tables above; a full table starts again."""
         with self.lock:
-            if len(self.processed) >= _MEMO_LIMIT:
-                self.processed.clear()
-            self.processed[key] = value
-
-    def store_subtree(self, key: tuple[Any, ...], value: Any) -> None:
-        with self.lock:
-            if len(self.subtrees) >= _MEMO_LIMIT:
-                self.subtrees.clear()
-            self.subtrees[key] = value
-
-    def store_shape(self, key: tuple[Any, ...], value: Template | None) -> None:
-        with self.lock:
-            if len(self.shapes) >= _SHAPE_LIMIT:
-                self.shapes.clear()
-            self.shapes[key] = value
-
-    def store_dataset(self, key: tuple[Any, ...], value: DatasetTemplate | None) -> None:
-        with self.lock:
-            if len(self.datasets) >= _SHAPE_LIMIT:
-                self.datasets.clear()
-            self.datasets[key] = value
-
-    def store_iri(self, key: tuple[Any, ...], value: Any) -> None:
-        with self.lock:
-            if len(self.iris) >= 8 * _MEMO_LIMIT:
-                self.iris.clear()
-            self.iris[key] = value
+            if len(table) >= limit:
+                table.clear()
+            table[key] = value
 
 
 class _MemoProcessor(jsonld.JsonLdProcessor):
@@ -188,7 +163,7 @@ class _MemoProcessor(jsonld.JsonLdProcessor):
         expanded = super()._expand(active_ctx, active_property, element, options,
                                    inside_list, inside_index, type_scoped_ctx)
         if len(self._dropped) == drops:
-            self._memo.store_subtree(key, expanded)
+            self._memo.put(self._memo.subtrees, key, expanded)
         return expanded
 
     def _process_context(  # type: ignore[override]
@@ -218,7 +193,7 @@ class _MemoProcessor(jsonld.JsonLdProcessor):
                 active_ctx, local_ctx, options, override_protected, propagate,
                 validate_scoped, cycles,
             )
-            self._memo.store(key, processed)
+            self._memo.put(self._memo.processed, key, processed)
         return processed
 
     def _expand_iri(  # type: ignore[override]
@@ -248,7 +223,7 @@ class _MemoProcessor(jsonld.JsonLdProcessor):
         if key in iris:
             return iris[key]
         expanded = super()._expand_iri(active_ctx, value, base, vocab, local_ctx, defined)
-        self._memo.store_iri(key, expanded)
+        self._memo.put(self._memo.iris, key, expanded, limit=8 * _MEMO_LIMIT)
         return expanded
 
     def expand_document(self, document: Mapping[str, Any], options: dict[str, Any]) -> list[Any]:
@@ -280,7 +255,7 @@ class _MemoProcessor(jsonld.JsonLdProcessor):
         template = self._memo.shapes.get(key, _UNKNOWN)
         if template is _UNKNOWN:
             template = self._template(shape, options)
-            self._memo.store_shape(key, template)
+            self._memo.put(self._memo.shapes, key, template, limit=_SHAPE_LIMIT)
         return None if template is None else (key, template, values)
 
     def _expand_by_shape(self, document: Mapping[str, Any], options: dict[str, Any]) -> Any:
@@ -301,7 +276,8 @@ class _MemoProcessor(jsonld.JsonLdProcessor):
         compiled = self._memo.datasets.get(dataset_key, _UNKNOWN)
         if compiled is _UNKNOWN:
             compiled = _dataset_template(template, safe=safe)
-            self._memo.store_dataset(dataset_key, compiled)
+            self._memo.put(self._memo.datasets, dataset_key, compiled,
+                           limit=_SHAPE_LIMIT)
         if compiled is None:
             return None
         return compiled.fill(values, self._expand_iri, is_absolute if safe else is_absolute_iri)

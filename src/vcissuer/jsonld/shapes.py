@@ -167,16 +167,13 @@ class Template:
     expanded: Any
     # Output string -> (value number, recorded IRI call or None for a literal).
     slots: Mapping[str, tuple[int, tuple[Any, Any, bool] | None]]
-    # ids of template subtrees with no slot: shared by every fill (never written to).
-    static: frozenset[int]
 
     def fill(self, values: list[str], expand_iri: IriExpander) -> Any:
-        """The expansion of the document whose values are ``values``; None to give up."""
-        slots, static = self.slots, self.static
+        """The expansion of the document whose values are ``values`` (all new objects);
+        None to give up."""
+        slots = self.slots
 
         def walk(node: Any) -> Any:
-            if id(node) in static:
-                return node
             if isinstance(node, dict):
                 return {name: walk(value) for name, value in node.items()}
             if isinstance(node, list):
@@ -214,21 +211,16 @@ def compile_template(expanded: Any, count: int, recorder: Recorder) -> Template 
             return None
         expected[result] = (number, call[:3])
     seen: set[int] = set()
-    static: set[int] = set()
-    shareable = '"_:' not in json.dumps(expanded, ensure_ascii=False)
 
-    def walk(node: Any, key: str) -> bool:
-        """Check ``node``; True when it holds a slot."""
+    def walk(node: Any, key: str) -> None:
         if isinstance(node, dict):
-            found = False
             for name, value in node.items():
                 if MARK in name:
                     raise _UnshapeableError
-                found = walk(value, name) or found
+                walk(value, name)
         elif isinstance(node, list):
-            found = False
             for item in node:
-                found = walk(item, key) or found
+                walk(item, key)
         elif isinstance(node, str) and MARK in node:
             slot = expected.get(node)
             if slot is None or slot[0] in seen:
@@ -236,12 +228,6 @@ def compile_template(expanded: Any, count: int, recorder: Recorder) -> Template 
             if key != ("@value" if slot[1] is None else "@id"):
                 raise _UnshapeableError
             seen.add(slot[0])
-            return True
-        else:
-            return False
-        if not found and shareable:
-            static.add(id(node))
-        return found
 
     try:
         walk(expanded, "")
@@ -249,7 +235,7 @@ def compile_template(expanded: Any, count: int, recorder: Recorder) -> Template 
         return None
     if len(seen) != count:
         return None
-    return Template(expanded=expanded, slots=expected, static=frozenset(static))
+    return Template(expanded=expanded, slots=expected)
 
 
 Slot = tuple[int, tuple[Any, Any, bool] | None]
