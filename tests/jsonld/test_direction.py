@@ -70,6 +70,27 @@ def test_same_nquads_as_stock_pyld_with_i18n_datatype(make) -> None:
         assert canonicalizer.canonicalize(document) == reference(document)
 
 
+def test_open_badge_with_direction_values() -> None:
+    """OB 3.0 (type-scoped contexts for Profile and Achievement): @direction on the credential,
+    issuer and achievement name/description, each document of the shape like stock pyld."""
+    from tests.conftest import VECTORS, load_json
+
+    canonicalizer = Canonicalizer()
+    unsigned = load_json(VECTORS / "1edtech-impl-guide-eddsa-rdfc-2022/obv3p0"
+                         / "unsigned-credential.json")
+    for n in range(3):
+        document = copy.deepcopy(unsigned)
+        document["name"] = {"@value": f"شارة {n}", "@language": "ar", "@direction": "rtl"}
+        document["issuer"]["name"] = {"@value": "جامعة", "@language": "ar", "@direction": "rtl"}
+        achievement = document["credentialSubject"]["achievement"]
+        achievement["name"] = {"@value": f"إنجاز {n}", "@language": "ar", "@direction": "rtl"}
+        achievement["description"] = {"@value": "وصف", "@language": "ar", "@direction": "rtl"}
+        nquads = canonicalizer.canonicalize(document)
+        assert nquads == reference(document)
+        assert f'<{achievement["id"]}> <https://schema.org/name> "إنجاز {n}"^^<{I18N}ar_rtl> .' \
+            in nquads
+
+
 def test_direction_becomes_the_i18n_datatype() -> None:
     nquads = Canonicalizer().canonicalize(credential(1))
     assert f'"شهادة الخريجين 1"^^<{I18N}ar_rtl>' in nquads
