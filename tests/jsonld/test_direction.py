@@ -158,3 +158,17 @@ def test_sign_and_verify_with_direction() -> None:
     result = verify_proofs(flipped, resolver=DidKeyResolver())
     assert not result.verified
     assert "signature does not match" in str(result.all_problems())
+
+
+def test_the_one_walk_conversion_leaves_direction_to_pyld() -> None:
+    """jsonld/rdf.py hands documents with @direction to pyld's conversion (rdfDirection set)."""
+    from vcissuer.jsonld.rdf import to_dataset
+
+    expanded = Canonicalizer(remember_shapes=False).expand(credential(6))
+    assert to_dataset(expanded) is None
+    plain = credential(6)
+    for key in ("name", "description"):
+        plain[key] = plain[key]["@value"]
+    plain["issuer"]["name"] = plain["issuer"]["name"]["@value"]
+    plain["credentialSubject"]["alumniOf"]["name"] = "Example University"
+    assert to_dataset(Canonicalizer(remember_shapes=False).expand(plain)) is not None
