@@ -102,7 +102,14 @@ def cmd_sign(args: argparse.Namespace, out: TextIO) -> int:
 
         out.write(encode_vc_jwt(document, signer, header_key="kid") + "\n")
     else:
-        out.write(json.dumps(add_proof(document, signer=signer), indent=2) + "\n")
+        from vcissuer.jsonld import default_canonicalizer
+        from vcissuer.proofs import EddsaJcs2022, EddsaRdfc2022
+
+        suite = EddsaJcs2022() if args.cryptosuite == EddsaJcs2022.name else EddsaRdfc2022()
+        if suite.name == EddsaJcs2022.name:
+            # JCS signs the JSON as is; still refuse terms the @context leaves undefined.
+            default_canonicalizer().expand(document)
+        out.write(json.dumps(add_proof(document, signer=signer, suite=suite), indent=2) + "\n")
     return EXIT_OK
 
 
@@ -310,12 +317,15 @@ def build_parser() -> argparse.ArgumentParser:
     lst.add_argument("--key-dir", default=key_dir)
     lst.set_defaults(handler=cmd_keys_list)
 
-    sign = sub.add_parser("sign", help="sign a credential (eddsa-rdfc-2022, or VC-JWT)")
+    sign = sub.add_parser("sign", help="sign a credential (eddsa-rdfc-2022, eddsa-jcs-2022, "
+                                       "or VC-JWT)")
     sign.add_argument("file", help="credential JSON file, or - for stdin")
     sign.add_argument("--key", default="default", help="key name in the key store")
     sign.add_argument("--key-dir", default=key_dir)
     sign.add_argument("--verification-method", help="URL of the key (default: its did:key)")
     sign.add_argument("--format", choices=["ldp", "jwt"], default="ldp")
+    sign.add_argument("--cryptosuite", choices=["eddsa-rdfc-2022", "eddsa-jcs-2022"],
+                      default="eddsa-rdfc-2022", help="Data Integrity cryptosuite (format ldp)")
     sign.set_defaults(handler=cmd_sign)
 
     verify = sub.add_parser(

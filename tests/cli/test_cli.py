@@ -66,6 +66,20 @@ def test_sign_then_verify(key_dir: Path, tmp_path: Path) -> None:
     assert code == 0 and json.loads(out)["verified"] is True
 
 
+def test_sign_eddsa_jcs_2022_then_verify(key_dir: Path, tmp_path: Path) -> None:
+    """vc-di-eddsa #eddsa-jcs-2022: the proof names the suite and carries the @context."""
+    code, signed = _sign(key_dir, tmp_path, "--cryptosuite", "eddsa-jcs-2022")
+    assert code == 0, signed
+    proof = json.loads(signed)["proof"][0]
+    assert proof["cryptosuite"] == "eddsa-jcs-2022"
+    assert proof["@context"] == json.loads(signed)["@context"]
+    path = tmp_path / "signed.json"
+    path.write_text(signed)
+    code, out = run("verify", str(path), "--json")
+    assert code == 0, out
+    assert json.loads(out)["verified"] is True
+
+
 def test_sign_jwt_then_verify(key_dir: Path, tmp_path: Path) -> None:
     code, token = _sign(key_dir, tmp_path, "--format", "jwt")
     assert code == 0 and token.count(".") == 2

@@ -351,6 +351,16 @@ class VcApiIssueOptions(Body):
     issuer_slug: ShortText | None = None
     format: Literal["ldp", "jwt"] = "ldp"
     created: datetime | None = None
+    cryptosuite: Literal["eddsa-rdfc-2022", "eddsa-jcs-2022"] | None = Field(
+        default=None, description="the Data Integrity cryptosuite (format ldp); default "
+                                  "eddsa-rdfc-2022")
+
+    @model_validator(mode="after")
+    def _cryptosuite_needs_ldp(self) -> VcApiIssueOptions:
+        if self.cryptosuite is not None and self.format != "ldp":
+            raise ValueError("options.cryptosuite applies to Data Integrity proofs "
+                             "(format ldp), not to VC-JWT")
+        return self
 
 
 class VcApiIssueIn(Body):

@@ -1,4 +1,4 @@
-"""Signing with an issuer's active key: eddsa-rdfc-2022 by default, or VC-JWT."""
+"""Signing with an issuer's active key: eddsa-rdfc-2022 by default, eddsa-jcs-2022, or VC-JWT."""
 
 from __future__ import annotations
 
@@ -8,10 +8,16 @@ from typing import Any, Literal
 from vcissuer.issuance.context import Services
 from vcissuer.issuance.errors import Conflict
 from vcissuer.keys import Signer
-from vcissuer.proofs import add_proof
+from vcissuer.proofs import Cryptosuite, EddsaJcs2022, EddsaRdfc2022, add_proof
 from vcissuer.store import IssuerKeyRecord, IssuerKeyRepository, IssuerRecord
 
-__all__ = ["active_signer", "serialize", "sign_credential", "sign_with", "signer_for"]
+__all__ = ["CRYPTOSUITES", "active_signer", "serialize", "sign_credential", "sign_with",
+           "signer_for"]
+
+# The Data Integrity suites an issuer signs with, by name; the first is the default.
+CRYPTOSUITES: dict[str, Cryptosuite] = {
+    suite.name: suite for suite in (EddsaRdfc2022(), EddsaJcs2022())
+}
 
 
 def serialize(document: Any) -> str:
@@ -34,18 +40,26 @@ def signer_for(services: Services, key: IssuerKeyRecord | None) -> Signer:
 
 def sign_credential(services: Services, session: Any, issuer: IssuerRecord,
                     credential: dict[str, Any], *, fmt: Literal["ldp", "jwt"] = "ldp",
-                    created: Any = None) -> str:
+                    created: Any = None, cryptosuite: str | None = None) -> str:
     """The signed credential as text (JSON with an embedded proof, or a compact JWS)."""
     return sign_with(services, active_signer(services, session, issuer), credential, fmt=fmt,
-                     created=created)
+                     created=created, cryptosuite=cryptosuite)
 
 
 def sign_with(services: Services, signer: Signer, credential: dict[str, Any], *,
-              fmt: Literal["ldp", "jwt"] = "ldp", created: Any = None) -> str:
-    """Sign with a given Signer: eddsa-rdfc-2022 (``ldp``) or VC-JWT."""
+              fmt: Literal["ldp", "jwt"] = "ldp", created: Any = None,
+              cryptosuite: str | None = None) -> str:
+    """Sign with a given Signer: a Data Integrity proof (``ldp``; eddsa-rdfc-2022 unless
+    ``cryptosuite`` names another of :data:`CRYPTOSUITES`) or VC-JWT."""
     if fmt == "jwt":
         from vcissuer.proofs.jose import encode_vc_jwt
 
         return encode_vc_jwt(credential, signer, header_key="kid")
-    return serialize(add_proof(credential, signer=signer, canonicalizer=services.canonicalizer,
-                               clock=services.clock, created=created))
+    suite = CRYPTOSUITES[cryptosuite or EddsaRdfc2022.name]
+    if suite.name == EddsaJcs2022.name and services.canonicalizer.safe:
+        # JCS signs the JSON text without JSON-LD processing; the issuer still refuses what
+        # the @context leaves undefined or relative, as it does for eddsa-rdfc-2022.
+        services.canonicalizer.expand(credential)
+    return serialize(add_proof(credential, signer=signer, suite=suite,
+                               canonicalizer=services.canonicalizer, clock=services.clock,
+                               created=created))

@@ -131,7 +131,8 @@ def issue_caller_credential(services: Services, body: VcApiIssueIn, *, caller: C
                 return _response(existing)
         try:
             signed = sign_credential(services, session, issuer, credential,
-                                     fmt=body.options.format, created=body.options.created)
+                                     fmt=body.options.format, created=body.options.created,
+                                     cryptosuite=body.options.cryptosuite)
         except SafeModeError as error:
             raise Rejected("the credential uses terms its @context does not define",
                            errors=[FieldError(f"credential.{error.path}", "undefined-term",

@@ -54,6 +54,11 @@ __all__ = [
 ]
 
 _NQUADS = "application/n-quads"
+# How a value object's base direction reaches RDF: as the datatype
+# https://www.w3.org/ns/i18n#<language>_<direction> (JSON-LD 1.1 API, Object to RDF Conversion).
+# eddsa-rdfc-2022's reference implementation (the one the W3C test suite runs) canonicalizes
+# with this option; without it pyld drops the direction and the signature would not cover it.
+RDF_DIRECTION = "i18n-datatype"
 _MEMO_LIMIT = 4096
 # Shape templates kept (each at most shapes.MAX_SHAPE of JSON, a few hundred KB in memory):
 # an issuer has a handful of credential shapes, a verifier sees a few per issuer.
@@ -481,7 +486,8 @@ class Canonicalizer:
         issuer = IdentifierIssuer("_:b")
         node_map: dict[str, Any] = {"@default": {}}
         processor._create_node_map(expanded, node_map, "@default", issuer)
-        rdf_options = {**options, "produceGeneralizedRdf": False, "rdfDirection": None}
+        rdf_options = {**options, "produceGeneralizedRdf": False,
+                       "rdfDirection": RDF_DIRECTION}
         dataset = {}
         for graph_name, graph in sorted(node_map.items()):
             if graph_name == "@default" or jsonld._is_absolute_iri(graph_name):
@@ -522,7 +528,8 @@ def plain_canonicalize(document: Mapping[str, Any], *, loader: DocumentLoader | 
     """Stock pyld ``normalize`` with no memoization: the reference for differential tests."""
     return jsonld.normalize(
         document,
-        {"algorithm": "URDNA2015", "format": _NQUADS, "documentLoader": loader or bundled_loader()},
+        {"algorithm": "URDNA2015", "format": _NQUADS, "documentLoader": loader or bundled_loader(),
+         "rdfDirection": RDF_DIRECTION},
     )
 
 

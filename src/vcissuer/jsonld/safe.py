@@ -3,8 +3,9 @@
 A term the context does not define is dropped by JSON-LD expansion and so never signed; an
 undefined type or a relative IRI becomes a relative reference that RDF conversion drops. Signing
 such a document would protect less than it shows, so it is an error that names the property.
-The checks follow jsonld.js's safe mode events (invalid property, relative @id/@type reference,
-@direction without rdfDirection).
+The checks follow jsonld.js's safe mode events (invalid property, relative @id/@type reference).
+A value object's ``@direction`` is signed: canonicalization converts it with rdfDirection
+``i18n-datatype`` (see ``canon.RDF_DIRECTION``), so it is not refused here.
 """
 
 from __future__ import annotations
@@ -87,10 +88,10 @@ def check_dropped(dropped: list[str | None], document: Any) -> None:
 
 def check_expanded(expanded: Any, document: Any, *,
                    skip: Callable[[Any], bool] | None = None) -> None:
-    """Raise for a relative @id, a relative (undefined) @type, or an unconvertible @direction.
+    """Raise for a relative @id or a relative (undefined) @type.
     ``skip``: ids and types not to check here (a shape template's value slots)."""
     for kind, item in _walk(expanded):
-        if skip is not None and kind != "@direction" and skip(item):
+        if skip is not None and skip(item):
             continue
         if kind == "@id" and item is None:
             path = _first(find_paths(document, key="id"), "@id")
@@ -114,11 +115,6 @@ def check_expanded(expanded: Any, document: Any, *,
                 f"type {item!r} (at {path}) is not defined by the document's @context",
                 path=path,
             )
-        if kind == "@direction":
-            raise SafeModeError(
-                "@direction cannot be represented in canonical RDF without rdfDirection",
-                path=_first(find_paths(document, key="@direction"), "@direction"),
-            )
 
 
 def _walk(node: Any) -> Iterator[tuple[str, Any]]:
@@ -129,8 +125,6 @@ def _walk(node: Any) -> Iterator[tuple[str, Any]]:
     if not isinstance(node, dict):
         return
     if "@value" in node:
-        if "@direction" in node:
-            yield "@direction", node["@direction"]
         datatype = node.get("@type")
         if datatype is not None and datatype != "@json":
             yield "@type", datatype

@@ -30,11 +30,13 @@ from vcissuer.proofs.purposes import AssertionMethod, ProofPurpose
 from vcissuer.proofs.result import Problem, ProofResult, ProofSetResult
 from vcissuer.proofs.suites.base import Cryptosuite
 from vcissuer.proofs.suites.ed25519_signature_2020 import Ed25519Signature2020
+from vcissuer.proofs.suites.eddsa_jcs_2022 import EddsaJcs2022
 from vcissuer.proofs.suites.eddsa_rdfc_2022 import EddsaRdfc2022
 
 __all__ = ["DEFAULT_SUITES", "add_proof", "verify_proofs"]
 
-DEFAULT_SUITES: tuple[Cryptosuite, ...] = (EddsaRdfc2022(), Ed25519Signature2020())
+# The first signs by default; the verifier picks the one whose matches() accepts the proof.
+DEFAULT_SUITES: tuple[Cryptosuite, ...] = (EddsaRdfc2022(), EddsaJcs2022(), Ed25519Signature2020())
 
 # Resolution failures that mean "the key is not allowed", not "could not find out".
 _INVALID_RESOLUTION = {
@@ -120,6 +122,8 @@ def add_proof(
             previous_proof if isinstance(previous_proof, str) else list(previous_proof)
         )
         to_sign = _chain_input(unsecured, previous_proof, existing, code=PROOF_GENERATION_ERROR)
+    if suite.proof_context and "@context" in unsecured:
+        options["@context"] = unsecured["@context"]
 
     data = suite.hash_data(to_sign, options, canonicalizer=canonicalizer)
     options["proofValue"] = suite.encode_signature(signer.sign(data))

@@ -23,6 +23,8 @@ class Cryptosuite(Protocol):
     proof_type: str
     algorithm: KeyAlgorithm
     can_sign: bool
+    # True when the proof records the document's @context (eddsa-jcs-2022 Create Proof step 2).
+    proof_context: bool
 
     def matches(self, proof: Mapping[str, Any]) -> bool:
         """True when this suite handles ``proof``."""

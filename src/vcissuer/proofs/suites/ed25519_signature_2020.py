@@ -26,6 +26,7 @@ class Ed25519Signature2020:
     proof_type = "Ed25519Signature2020"
     algorithm = KeyAlgorithm.ED25519
     can_sign = False
+    proof_context = False
 
     def matches(self, proof: Mapping[str, Any]) -> bool:
         return proof.get("type") == self.proof_type

@@ -45,6 +45,7 @@ class EddsaRdfc2022:
     proof_type = "DataIntegrityProof"
     algorithm = KeyAlgorithm.ED25519
     can_sign = True
+    proof_context = False
     # The pre-REC name of the same suite; still found on OB 3.0 badges (verify only).
     legacy_names = ("eddsa-2022",)
 
