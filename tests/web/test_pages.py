@@ -63,7 +63,7 @@ def test_programs_get_the_credential_byte_for_byte(client, issued, accept) -> No
     assert response.headers["content-type"] == "application/vc+ld+json"
     assert response.content == serialize(issued["credential"]).encode("utf-8")
     assert response.headers["cache-control"] == "public, max-age=60"
-    assert response.headers["vary"] == "Accept"
+    assert response.headers["vary"] == "Accept, User-Agent"
     assert "content-security-policy" not in response.headers
 
 
@@ -99,7 +99,7 @@ def test_browsers_get_pages_with_strict_headers(client, issued, achievement) -> 
         assert response.headers["x-content-type-options"] == "nosniff"
         assert response.headers["referrer-policy"] == "same-origin"
         assert response.headers["x-frame-options"] == "DENY"
-        assert response.headers["vary"] == "Accept"
+        assert response.headers["vary"] == "Accept, User-Agent"
         assert response.text.startswith("<!doctype html>")
 
 
@@ -178,9 +178,11 @@ def test_sharing_linkedin_open_graph_qr_and_downloads(client, issued) -> None:
     }
     assert _meta(html, "og:url") == url
     assert _meta(html, "og:title") == "Data Analysis with Python — Uni University"
-    assert _meta(html, "og:image") == f"{url}.png"
-    assert _meta(html, "twitter:card") == "summary"
-    assert _meta(html, "twitter:image") == f"{url}.png"
+    assert _meta(html, "og:image") == f"{url}/preview.png"
+    assert (_meta(html, "og:image:width"), _meta(html, "og:image:height")) == ("1200", "630")
+    assert _meta(html, "twitter:card") == "summary_large_image"
+    assert _meta(html, "twitter:image") == f"{url}/preview.png"
+    assert 'name="robots"' not in html
     assert f'<link rel="canonical" href="{url}">' in html
     assert f'value="{url}"' in html  # the link to copy
     assert 'data-copy="share-url"' in html

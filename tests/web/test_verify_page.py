@@ -165,6 +165,55 @@ def test_a_presentation_is_pointed_elsewhere(client) -> None:
 
 
 def test_nothing_given_shows_the_form(client) -> None:
-    response = post(client)
+    response = client.get("/verify", headers=BROWSER)
     assert response.status_code == 200
     assert 'data-state="' not in response.text and 'role="alert"' not in response.text
+
+
+def test_an_empty_submit_says_what_to_give(client) -> None:
+    """Issue 11.10: pressing Verify with nothing filled in says so, instead of nothing."""
+    response = post(client)
+    assert response.status_code == 400
+    assert 'role="alert"' in response.text and "Nothing to check" in response.text
+    assert 'data-state="' not in response.text
+
+
+@pytest.mark.parametrize("route", ["get", "post"])
+def test_urls_with_spaces_are_trimmed_or_refused_never_a_500(client, route) -> None:
+    """Issue 11.10: spaces around a URL are trimmed; spaces inside are a 400 naming ``url``."""
+
+    def ask(url: str):
+        if route == "get":
+            return client.get("/verify", params={"url": url})
+        return client.post("/verify/url", json={"url": url})
+
+    trimmed = ask("  https://10.1.2.3/badge.json \n")
+    assert trimmed.status_code == 400, trimmed.text
+    problem = trimmed.json()
+    assert problem["errors"][0]["field"] == "url"
+    assert "spaces" not in problem["detail"] and "10.1.2.3" in problem["detail"]
+    inside = ask("https://exa mple.org/badge.json")
+    assert inside.status_code == 400, inside.text
+    assert "spaces" in inside.json()["detail"]
+
+
+def test_the_verify_page_trims_and_names_no_python_exceptions(client) -> None:
+    response = client.get("/verify", params={"url": "  https://exa mple.org/x  "},
+                          headers=BROWSER)
+    assert response.status_code == 400
+    assert "spaces" in response.text
+    for name in ("InvalidURL", "gaierror", "Error)", "Exception"):
+        assert name not in response.text
+
+
+@pytest.mark.parametrize(("count", "words"), [(1, "(1 check)"), (2, "(2 checks)")])
+def test_the_panel_counts_checks_in_english(count: int, words: str) -> None:
+    from vcissuer.verify import Check, Outcome, VerificationReport
+    from vcissuer.web.explain import explain
+    from vcissuer.web.templating import _environment
+
+    report = VerificationReport(checks=tuple(Check(name, Outcome.PASSED)
+                                             for name in ("proof", "structure")[:count]))
+    template = _environment().from_string(
+        '{% from "_panel.html" import panel %}{{ panel(explanation) }}')
+    assert words in template.render(explanation=explain(report))

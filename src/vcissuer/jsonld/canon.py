@@ -343,8 +343,8 @@ _PYLD_CRASHES = (TypeError, KeyError, IndexError, AttributeError)
 
 
 def _crash(error: Exception) -> VcError:
-    return VcError(f"invalid JSON-LD: the document could not be processed "
-                   f"({type(error).__name__})")
+    del error  # its Python type name means nothing to the sender
+    return VcError("invalid JSON-LD: the document could not be processed")
 
 
 def _jsonld_failure(error: jsonld.JsonLdError) -> VcError:

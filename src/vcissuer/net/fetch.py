@@ -19,6 +19,7 @@ import asyncio
 import hashlib
 import ipaddress
 import json
+import logging
 import re
 import socket
 import zlib
@@ -42,6 +43,8 @@ from vcissuer.net.errors import (
 from vcissuer.net.policy import FetchPolicy, IPAddress, Target
 
 __all__ = ["Fetched", "GuardedFetcher", "Resolve", "guarded_client", "system_resolve"]
+
+log = logging.getLogger("vcissuer.net")
 
 Resolve = Callable[[str, int], Awaitable[Sequence[str]]]
 USER_AGENT = f"vcissuer/{__version__} (Open Badges verifier)"
@@ -152,8 +155,8 @@ class GuardedFetcher:
             except httpx.TimeoutException:
                 raise FetchTimeout(f"{_short(target.url)}: timed out reading the body") from None
             except httpx.HTTPError as error:
-                raise FetchError(f"{_short(target.url)}: the response broke off "
-                                 f"({type(error).__name__})") from None
+                log.debug("fetch of %s broke off: %r", target.url, error)
+                raise FetchError(f"{_short(target.url)}: the response broke off") from None
             finally:
                 await response.aclose()
             media = response.headers.get("content-type", "").split(";")[0].strip().lower()
@@ -175,8 +178,8 @@ class GuardedFetcher:
             except httpx.TimeoutException:
                 raise FetchTimeout(f"{_short(target.url)}: timed out") from None
             except httpx.HTTPError as error:
-                raise FetchError(f"{_short(target.url)}: could not connect "
-                                 f"({type(error).__name__})") from None
+                log.debug("fetch of %s could not connect: %r", target.url, error)
+                raise FetchError(f"{_short(target.url)}: could not connect") from None
         raise FetchError(f"{_short(target.url)}: could not connect")
 
     async def _checked_addresses(self, target: Target) -> list[IPAddress]:
@@ -188,8 +191,8 @@ class GuardedFetcher:
             try:
                 found = await self._resolve(target.host, target.port)
             except (OSError, UnicodeError) as error:
-                raise FetchError(f"{target.host}: the host name does not resolve "
-                                 f"({type(error).__name__})") from None
+                log.debug("%s does not resolve: %r", target.host, error)
+                raise FetchError(f"{target.host}: the host name does not resolve") from None
             addresses = [a for a in (_ip_literal(str(f)) for f in found) if a is not None]
             if not addresses:
                 raise FetchError(f"{target.host}: the host name has no usable address")

@@ -132,6 +132,10 @@ class FetchPolicy:
         """The parts of ``url`` if the policy allows fetching it; :class:`FetchRefused` if not."""
         if not isinstance(url, str) or len(url) > 2048:
             raise FetchRefused(f"{str(url)[:80]!r} is not a URL this service fetches")
+        url = url.strip()
+        if any(c.isspace() or ord(c) < 0x20 or ord(c) == 0x7F for c in url):
+            raise FetchRefused(f"{url[:80]!r} is not a valid URL: it contains spaces or "
+                               "control characters")
         try:
             parts = urlsplit(url)
             port = parts.port

@@ -6,7 +6,7 @@ Framework-free: functions here return a :class:`Page` or a :class:`Download`; th
 """
 
 from vcissuer.web.local import LocalFetcher, page_verifier
-from vcissuer.web.negotiation import prefers_html
+from vcissuer.web.negotiation import is_link_preview_agent, prefers_html
 from vcissuer.web.pages import (
     DOWNLOAD_KINDS,
     Download,
@@ -14,12 +14,13 @@ from vcissuer.web.pages import (
     achievement_page,
     credential_download,
     credential_page,
+    credential_preview,
     error_page,
     issuer_page,
     static_file,
     verify_page,
 )
-from vcissuer.web.security import DOWNLOAD_HEADERS, PAGE_HEADERS, STATIC_HEADERS
+from vcissuer.web.security import DOWNLOAD_HEADERS, PAGE_HEADERS, PREVIEW_HEADERS, STATIC_HEADERS
 
 __all__ = [
     # pages
@@ -33,11 +34,14 @@ __all__ = [
     "DOWNLOAD_KINDS",
     "Download",
     "credential_download",
+    "credential_preview",
     "static_file",
     # requests and responses
     "DOWNLOAD_HEADERS",
     "PAGE_HEADERS",
+    "PREVIEW_HEADERS",
     "STATIC_HEADERS",
+    "is_link_preview_agent",
     "prefers_html",
     # verification
     "LocalFetcher",

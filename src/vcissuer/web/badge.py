@@ -21,7 +21,8 @@ from vcissuer.baking import PNG_SIGNATURE, BakingError, bake_png, bake_svg, imag
 from vcissuer.web.png import badge_png
 from vcissuer.web.templating import render
 
-__all__ = ["BadgeArt", "badge_art", "baked_png", "baked_svg", "data_uri", "generated_svg"]
+__all__ = ["BadgeArt", "badge_art", "baked_png", "baked_svg", "colour_for", "data_uri",
+           "generated_svg"]
 
 # Dark enough for white text (WCAG AA, 4.5:1 and more).
 _PALETTE: tuple[tuple[int, int, int], ...] = (
@@ -43,7 +44,7 @@ class BadgeArt:
     generated_svg: bool
 
 
-def _colour(key: str) -> tuple[int, int, int]:
+def colour_for(key: str) -> tuple[int, int, int]:
     digest = hashlib.sha256(key.encode("utf-8")).digest()
     return _PALETTE[digest[0] % len(_PALETTE)]
 
@@ -72,7 +73,7 @@ def _lines(text: str, *, width: int = 18, count: int = 3) -> list[str]:
 
 def generated_svg(name: str, issuer: str, *, key: str) -> str:
     """A round badge naming the achievement and its issuer (text escaped by the template)."""
-    colour = _colour(key)
+    colour = colour_for(key)
     lines = _lines(name or "Badge")
     first = 200 - (len(lines) - 1) * 17
     return render("badge.svg", colour=_hex(colour),
@@ -130,7 +131,7 @@ def badge_art(achievement: Any, *, issuer_name: str = "") -> BadgeArt:
     if svg is None:
         svg = (_svg_around_png(png, title=name) if png is not None
                else generated_svg(name, issuer_name, key=key))
-    return BadgeArt(png=png if png is not None else badge_png(_colour(key)), svg=svg,
+    return BadgeArt(png=png if png is not None else badge_png(colour_for(key)), svg=svg,
                     generated_png=generated_png, generated_svg=generated_svg_)
 
 
@@ -143,7 +144,7 @@ def baked_png(art: BadgeArt, credential: Mapping[str, Any] | str, *,
         if art.generated_png:
             raise
         key = achievement.get("id") if isinstance(achievement, Mapping) else None
-        return bake_png(badge_png(_colour(key if isinstance(key, str) else "badge")),
+        return bake_png(badge_png(colour_for(key if isinstance(key, str) else "badge")),
                         credential)
 
 

@@ -1,14 +1,19 @@
-"""Reads the pages need that the issuance flows do not offer: an issuer's slug by its id.
+"""Reads the pages need that the issuance flows do not offer: an issuer's slug by its id,
+and when a credential was last revoked or suspended.
 
-Kept to these two read-only look-ups (candidates to move into :mod:`vcissuer.issuance`).
+Kept to these read-only look-ups (candidates to move into :mod:`vcissuer.issuance`).
 """
 
 from __future__ import annotations
 
-from vcissuer.issuance.context import Services
-from vcissuer.store import AchievementRepository, IssuerRepository
+from datetime import datetime
 
-__all__ = ["achievement_issuer_slug", "issuer_slug"]
+from vcissuer.issuance.context import Services
+from vcissuer.store import AchievementRepository, AuditRepository, IssuerRepository
+
+__all__ = ["achievement_issuer_slug", "issuer_slug", "withdrawn_at"]
+
+_WITHDRAWALS = ("credential.revoke", "credential.suspend")
 
 
 def issuer_slug(services: Services, issuer_id: str) -> str | None:
@@ -26,3 +31,10 @@ def achievement_issuer_slug(services: Services, achievement_id: str) -> str | No
             return None
         issuer = IssuerRepository(session).get(record.issuer_id)
         return issuer.slug if issuer is not None else None
+
+
+def withdrawn_at(services: Services, credential_id: str) -> datetime | None:
+    """When the issuer last revoked or suspended this credential (from the audit trail)."""
+    with services.db.session_scope(read_only=True) as session:
+        record = AuditRepository(session).latest(subject=credential_id, actions=_WITHDRAWALS)
+        return record.at if record is not None else None

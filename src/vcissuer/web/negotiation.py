@@ -1,13 +1,16 @@
-"""Content negotiation: does a request's Accept header ask for an HTML page?
+"""Content negotiation: does a request ask for an HTML page?
 
 The public ids (credentials, issuers, achievements) answer JSON-LD by default. A browser lists
 ``text/html`` explicitly and ranks it first; programs send ``*/*``, a JSON type, or nothing.
+Link-preview crawlers (LinkedIn, Facebook, Slack, X, Teams, WhatsApp, Discord, ...) send
+``*/*`` too, but they read a page's Open Graph tags: they are recognised by their user agent and
+get the page, while every other client sending ``*/*`` still gets the credential as issued.
 https://www.rfc-editor.org/rfc/rfc9110#name-accept
 """
 
 from __future__ import annotations
 
-__all__ = ["prefers_html"]
+__all__ = ["LINK_PREVIEW_AGENTS", "is_link_preview_agent", "prefers_html"]
 
 _HTML = frozenset({"text/html", "application/xhtml+xml"})
 _DATA = frozenset({
@@ -48,3 +51,22 @@ def prefers_html(accept: str | None) -> bool:
         elif media in _DATA:
             data = max(data, quality)
     return html > 0 and html > data
+
+
+# Tokens in the User-Agent of the link-preview fetchers of the sites people share badges on
+# (each publishes its agent name). Matched case-insensitively as substrings.
+LINK_PREVIEW_AGENTS = (
+    "linkedinbot", "facebookexternalhit", "facebookcatalog", "facebot", "meta-externalagent",
+    "slackbot", "slack-imgproxy", "twitterbot", "skypeuripreview", "microsoftpreview",
+    "teamsbot", "whatsapp", "discordbot", "telegrambot", "applebot", "redditbot",
+    "pinterestbot", "mastodon", "embedly", "iframely", "vkshare", "xing-contenttabreceiver",
+    "google-pagerenderer", "snapchat", "viber",
+)
+
+
+def is_link_preview_agent(user_agent: str | None) -> bool:
+    """True for the user agent of a link-preview crawler (it reads HTML meta tags)."""
+    if not user_agent:
+        return False
+    agent = user_agent[:512].lower()
+    return any(token in agent for token in LINK_PREVIEW_AGENTS)

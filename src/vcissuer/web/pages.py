@@ -27,8 +27,10 @@ from vcissuer.issuance.errors import NotFound
 from vcissuer.net import FetchRefused
 from vcissuer.verify import NotACredential, VerificationReport, Verifier, parse_credential_bytes
 from vcissuer.web import data
-from vcissuer.web.badge import badge_art, baked_png, baked_svg, generated_svg
-from vcissuer.web.explain import explain
+from vcissuer.web.badge import badge_art, baked_png, baked_svg, colour_for, generated_svg
+from vcissuer.web.explain import State, explain
+from vcissuer.web.png import badge_png
+from vcissuer.web.preview import PREVIEW_SIZE, PreviewText, preview_png
 from vcissuer.web.share import linkedin_url, qr_data_uri
 from vcissuer.web.templating import render
 from vcissuer.web.views import (
@@ -45,6 +47,7 @@ __all__ = [
     "achievement_page",
     "credential_download",
     "credential_page",
+    "credential_preview",
     "error_page",
     "issuer_page",
     "static_file",
@@ -84,13 +87,18 @@ class _Link:
 
 def _chrome(*, title: str, description: str = "", canonical: str | None = None,
             og: list[tuple[str, str]] | None = None,
-            twitter: list[tuple[str, str]] | None = None) -> dict[str, Any]:
+            twitter: list[tuple[str, str]] | None = None,
+            robots: str | None = None) -> dict[str, Any]:
     return {"title": title, "description": description, "canonical": canonical,
-            "og": og or [], "twitter": twitter or []}
+            "og": og or [], "twitter": twitter or [], "robots": robots}
 
 
 def _now_text(moment: datetime) -> str:
     return f"{moment.day} {moment:%B %Y} at {moment:%H:%M} UTC"
+
+
+def _date_text(moment: datetime) -> str:
+    return f"on {moment.day} {moment:%B %Y}"
 
 
 def _svg_uri(svg: str) -> str:
@@ -176,8 +184,12 @@ async def credential_page(services: Services, verifier: Verifier, credential_id:
                            achievement_page=_local_path(services, achievement_id))
     url = f"{services.base_url}/credentials/{record.id}"
     image, image_alt = _badge_image(view.achievement, raw_achievement, view.issuer.name)
+    explanation = explain(report)
+    withdrawn = explanation.state in (State.REVOKED, State.SUSPENDED)
+    when = (await anyio.to_thread.run_sync(data.withdrawn_at, services, record.id)
+            if withdrawn else None)
     stem = view.achievement.name
-    downloads = [
+    downloads = [] if withdrawn else [
         _Link(f"/credentials/{record.id}.jwt", "VC-JWT (the signed token)",
               _filename(stem, "jwt"), _MEDIA["jwt"])
         if str(record.format) == "jwt" else
@@ -188,22 +200,38 @@ async def credential_page(services: Services, verifier: Verifier, credential_id:
         _Link(f"/credentials/{record.id}.svg", "Badge image with the credential inside (SVG)",
               _filename(stem, "svg"), _MEDIA["svg"]),
     ]
-    description = _short(view.achievement.description) or \
-        f"{view.achievement.name}, awarded by {view.issuer.name}."
     title = f"{view.achievement.name} — {view.issuer.name}"
-    og_image = f"{url}.png"
+    if withdrawn:
+        # A withdrawn credential must not travel on as if it were good: the preview says so,
+        # search engines drop the page, and nothing on it invites sharing.
+        status_word = explanation.headline.upper()
+        title = f"{status_word}: {title}"
+        description = (f"{view.issuer.name} has {explanation.state} this credential"
+                       + (f" ({_date_text(when)})" if when else "") + ". Do not rely on it.")
+    else:
+        description = _short(view.achievement.description) or \
+            f"{view.achievement.name}, awarded by {view.issuer.name}."
+    og_image = f"{url}/preview.png"
+    preview_alt = f"{title}" + (f", awarded to {view.learner}" if view.learner else "")
     chrome = _chrome(
         title=title, description=description, canonical=url,
+        robots="noindex, nofollow" if withdrawn else None,
         og=[("og:type", "website"), ("og:title", title), ("og:description", description),
             ("og:url", url), ("og:image", og_image), ("og:image:type", "image/png"),
-            ("og:image:alt", image_alt), ("og:site_name", view.issuer.name)],
-        twitter=[("twitter:card", "summary"), ("twitter:title", title),
+            ("og:image:width", str(PREVIEW_SIZE[0])), ("og:image:height", str(PREVIEW_SIZE[1])),
+            ("og:image:alt", preview_alt), ("og:site_name", view.issuer.name)],
+        twitter=[("twitter:card", "summary_large_image"), ("twitter:title", title),
                  ("twitter:description", description), ("twitter:image", og_image),
-                 ("twitter:image:alt", image_alt)])
-    html = render("credential.html", **chrome, view=view, explanation=explain(report),
+                 ("twitter:image:alt", preview_alt)])
+    html = render("credential.html", **chrome, view=view, explanation=explanation,
                   checked_at=_now_text(verifier.clock()), url=url, image=image,
-                  image_alt=image_alt, downloads=downloads, qr=qr_data_uri(url),
-                  linkedin=linkedin_url(view, url=url, credential_id=record.id))
+                  image_alt=image_alt, downloads=downloads,
+                  qr=None if withdrawn else qr_data_uri(url),
+                  linkedin=None if withdrawn else linkedin_url(view, url=url,
+                                                               credential_id=record.id),
+                  withdrawn=withdrawn,
+                  withdrawn_on=_date_text(when) if when else None,
+                  withdrawn_iso=when.isoformat() if when else None)
     return Page(html)
 
 
@@ -244,6 +272,34 @@ async def credential_download(services: Services, credential_id: str, kind: str)
     if kind not in DOWNLOAD_KINDS:
         raise ValueError(f"unknown download {kind!r}")
     return await anyio.to_thread.run_sync(_download, services, credential_id, kind)
+
+
+def _preview(services: Services, credential_id: str) -> Download:
+    record = credentials.public_credential(services, credential_id)
+    state = str(record.state)
+    return Download(_preview_bytes(record.id, state, record.signed, str(record.format)),
+                    "image/png", f"{record.id}-preview.png")
+
+
+@functools.lru_cache(maxsize=128)
+def _preview_bytes(credential_id: str, state: str, signed: str, form: str) -> bytes:
+    """Drawn once per credential and state (a crawler asks again and again)."""
+    document = _decoded(signed if form == "jwt" else json.loads(signed), None)
+    view = credential_view(document)
+    subject = document.get("credentialSubject")
+    achievement = subject.get("achievement") if isinstance(subject, Mapping) else None
+    art = badge_art(achievement, issuer_name=view.issuer.name)
+    key = achievement.get("id") if isinstance(achievement, Mapping) else None
+    fallback = badge_png(colour_for(key if isinstance(key, str) else view.achievement.name))
+    text = PreviewText(badge=view.achievement.name, issuer=view.issuer.name,
+                       learner=view.learner,
+                       withdrawn=state if state in ("revoked", "suspended") else None)
+    return preview_png(text, art.png, fallback_png=fallback)
+
+
+async def credential_preview(services: Services, credential_id: str) -> Download:
+    """The 1200x630 link-preview image of a badge page (``og:image``)."""
+    return await anyio.to_thread.run_sync(_preview, services, credential_id)
 
 
 # --- issuer and achievement pages ---------------------------------------------------------
@@ -330,14 +386,20 @@ def _presentation(value: Any) -> bool:
 
 async def verify_page(services: Services, verifier: Verifier, *, url: str | None = None,
                       text: str | None = None, upload: bytes | None = None,
-                      upload_name: str | None = None) -> Page:
+                      upload_name: str | None = None, submitted: bool = False) -> Page:
     """The verify form; with input (an upload, pasted text or a URL, first given wins), the
-    report in plain language. Input that is not a credential gives a friendly 400 page."""
+    report in plain language. Input that is not a credential, or a ``submitted`` form with
+    nothing in it, gives a friendly 400 page."""
     url = (url or "").strip()
     text = (text or "").strip()
     form = _verify_form(url=url[:2048], credential=text[:100_000])
     if not upload and not text and not url:
-        return _verify_render(services, verifier, form=form)
+        if not submitted:
+            return _verify_render(services, verifier, form=form)
+        return _verify_render(services, verifier, status=400, form=form, problem=_Problem(
+            "Nothing to check",
+            "Give the badge's URL, paste its credential, or choose a badge image or file to "
+            "upload, then press Verify."))
     if not upload and text.startswith(("https://", "http://")) and "\n" not in text:
         url, text = text, ""
     try:

@@ -6,7 +6,8 @@ stylesheet and script, images from this origin or ``data:`` URIs, and forms post
 
 from __future__ import annotations
 
-__all__ = ["CONTENT_SECURITY_POLICY", "DOWNLOAD_HEADERS", "PAGE_HEADERS", "STATIC_HEADERS"]
+__all__ = ["CONTENT_SECURITY_POLICY", "DOWNLOAD_HEADERS", "PAGE_HEADERS", "PREVIEW_HEADERS",
+           "STATIC_HEADERS"]
 
 CONTENT_SECURITY_POLICY = (
     "default-src 'none'; style-src 'self'; img-src 'self' data:; script-src 'self'; "
@@ -21,7 +22,8 @@ PAGE_HEADERS: dict[str, str] = {
     "X-Frame-Options": "DENY",
     # The verification panel is live: a cache may keep the page but must ask again.
     "Cache-Control": "no-cache",
-    "Vary": "Accept",
+    # Browsers and link-preview crawlers get a page; every other client the credential.
+    "Vary": "Accept, User-Agent",
 }
 
 # An issuer's SVG image is served from this origin: opened directly it must not run script.
@@ -35,4 +37,10 @@ DOWNLOAD_HEADERS: dict[str, str] = {
 STATIC_HEADERS: dict[str, str] = {
     "X-Content-Type-Options": "nosniff",
     "Cache-Control": "public, max-age=3600",
+}
+
+# The link-preview image changes when the credential is revoked or suspended.
+PREVIEW_HEADERS: dict[str, str] = {
+    "X-Content-Type-Options": "nosniff",
+    "Cache-Control": "public, max-age=300",
 }

@@ -40,4 +40,4 @@ async def public_achievement(achievement_id: str, services: ServicesDep) -> Resp
     doc = await run_in_threadpool(achievements.public_achievement, services, achievement_id)
     # Vary: browsers get an HTML page at this URL (routes/pages.py).
     return Response(json.dumps(doc, ensure_ascii=False), media_type="application/ld+json",
-                    headers={"Cache-Control": "public, max-age=60", "Vary": "Accept"})
+                    headers={"Cache-Control": "public, max-age=60", "Vary": "Accept, User-Agent"})

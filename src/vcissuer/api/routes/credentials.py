@@ -66,7 +66,7 @@ async def public_credential(credential_id: str, services: ServicesDep) -> Respon
     media = "text/plain" if record.format == CredentialFormat.JWT else VC_LD
     # Vary: browsers get an HTML page at this URL (routes/pages.py).
     return Response(record.signed, media_type=media,
-                    headers={"Cache-Control": "public, max-age=60", "Vary": "Accept"})
+                    headers={"Cache-Control": "public, max-age=60", "Vary": "Accept, User-Agent"})
 
 
 @router.post("/credentials/issue", status_code=201, tags=["vc-api"],

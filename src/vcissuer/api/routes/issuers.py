@@ -41,7 +41,8 @@ async def issuer_profile(slug: str, services: ServicesDep) -> Response:
             return issuers.profile_document(issuers.load_issuer(services, session, slug))
 
     response = _json_ld(await run_in_threadpool(load))
-    response.headers["Vary"] = "Accept"  # browsers get an HTML page here (routes/pages.py)
+    # Browsers and link-preview crawlers get an HTML page here (routes/pages.py).
+    response.headers["Vary"] = "Accept, User-Agent"
     return response
 
 

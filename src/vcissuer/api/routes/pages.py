@@ -29,13 +29,16 @@ from vcissuer.verify import Verifier
 from vcissuer.web import (
     DOWNLOAD_HEADERS,
     PAGE_HEADERS,
+    PREVIEW_HEADERS,
     STATIC_HEADERS,
     Download,
     Page,
     achievement_page,
     credential_download,
     credential_page,
+    credential_preview,
     error_page,
+    is_link_preview_agent,
     issuer_page,
     page_verifier,
     prefers_html,
@@ -80,18 +83,24 @@ class PageRoute(APIRoute):
         return with_error_pages
 
 
-def _accept(scope: Scope) -> str | None:
+def _header(scope: Scope, wanted: bytes) -> str | None:
     for name, value in scope.get("headers", ()):
-        if name == b"accept":
+        if name == wanted:
             return value.decode("latin-1")
     return None
 
 
+def wants_page(scope: Scope) -> bool:
+    """A browser (Accept prefers HTML) or a link-preview crawler (by its user agent)."""
+    return prefers_html(_header(scope, b"accept")) or \
+        is_link_preview_agent(_header(scope, b"user-agent"))
+
+
 class HtmlRoute(PageRoute):
-    """Matches only requests whose Accept header prefers HTML (a browser)."""
+    """Matches only requests that want a page: browsers and link-preview crawlers."""
 
     def matches(self, scope: Scope) -> tuple[Match, Scope]:
-        if scope.get("type") == "http" and not prefers_html(_accept(scope)):
+        if scope.get("type") == "http" and not wants_page(scope):
             return Match.NONE, {}
         return super().matches(scope)
 
@@ -164,7 +173,7 @@ async def verify_form(request: Request, services: ServicesDep,
                 data, name = await upload.read(), upload.filename
             page = await verify_page(services, verifier, url=_field(form, "url"),
                                      text=_field(form, "credential"), upload=data,
-                                     upload_name=name)
+                                     upload_name=name, submitted=True)
     except MultiPartException as error:
         page = error_page(400, f"The form could not be read: {error.message}")
     return _html(page)
@@ -194,6 +203,16 @@ _NOT_FOUND = {404: {"description": "no such credential, or not issued in this fo
                           **_NOT_FOUND})
 async def baked_png(credential_id: str, services: ServicesDep) -> Response:
     return _attachment(await credential_download(services, credential_id, "png"))
+
+
+@downloads.get("/credentials/{credential_id}/preview.png", response_class=Response,
+               summary="The badge page's link-preview image, 1200x630 (public)",
+               responses={200: {"content": {"image/png": {"schema": {"type": "string",
+                                                                      "format": "binary"}}}},
+                          **_NOT_FOUND})
+async def preview_image(credential_id: str, services: ServicesDep) -> Response:
+    found = await credential_preview(services, credential_id)
+    return Response(found.body, media_type=found.media_type, headers=PREVIEW_HEADERS)
 
 
 @downloads.get("/credentials/{credential_id}.svg", response_class=Response,

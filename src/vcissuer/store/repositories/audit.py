@@ -42,6 +42,13 @@ class AuditRepository(Repository):
         self.session.flush()
         return record
 
+    def latest(self, *, subject: str, actions: tuple[str, ...]) -> AuditRecord | None:
+        """The newest record about ``subject`` with one of ``actions`` (None if there is none)."""
+        query = (select(AuditRecord)
+                 .where(AuditRecord.subject == subject, AuditRecord.action.in_(actions))
+                 .order_by(AuditRecord.at.desc(), AuditRecord.id.desc()).limit(1))
+        return self.session.scalars(query).first()
+
     def list(
         self,
         *,
