@@ -42,10 +42,15 @@ def sign_credential(services: Services, session: Any, issuer: IssuerRecord,
 
 def sign_with(services: Services, signer: Signer, credential: dict[str, Any], *,
               fmt: Literal["ldp", "jwt"] = "ldp", created: Any = None) -> str:
-    """Sign with a given Signer: eddsa-rdfc-2022 (``ldp``) or VC-JWT."""
-    if fmt == "jwt":
-        from vcissuer.proofs.jose import encode_vc_jwt
+    """Sign with a given Signer: eddsa-rdfc-2022 (``ldp``) or VC-JWT.
 
-        return encode_vc_jwt(credential, signer, header_key="kid")
+    A VC-JWT follows OB 3.0 for Open Badges (and CLR) credentials, VC-JOSE-COSE (``vc+jwt``)
+    for any other VCDM 2.0 credential (:func:`vcissuer.proofs.jose.profile_for`).
+    """
+    if fmt == "jwt":
+        from vcissuer.proofs.jose import encode_vc_jwt, profile_for
+
+        return encode_vc_jwt(credential, signer, header_key="kid",
+                             profile=profile_for(credential))
     return serialize(add_proof(credential, signer=signer, canonicalizer=services.canonicalizer,
                                clock=services.clock, created=created))

@@ -15,8 +15,9 @@ from fastapi import APIRouter, Depends, FastAPI, Query, Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 
-from vcissuer.api.problems import BadRequest
+from vcissuer.api.problems import BadRequest, UnprocessableContent
 from vcissuer.net import FetchPolicy, FetchRefused
+from vcissuer.proofs.jose import EnvelopeError, envelope_kind, open_envelope
 from vcissuer.verify import PresentationReport, VerificationReport, Verifier
 
 __all__ = ["VerifyCredentialIn", "VerifyPresentationIn", "VerifyUrlIn", "router"]
@@ -87,6 +88,8 @@ class VerifyCredentialIn(BaseModel):
 
     def credential(self) -> dict[str, Any] | str:
         value = self.verifiable_credential
+        if envelope_kind(value) == "credential":
+            return _opened(value, "body.verifiableCredential")
         if isinstance(value, str) and not _COMPACT_JWS.match(value.strip()):
             raise BadRequest("verifiableCredential is a string but not a VC-JWT (a compact JWS)",
                              errors=[{"field": "body.verifiableCredential", "rule": "vc-jwt",
@@ -98,6 +101,28 @@ class VerifyPresentationIn(BaseModel):
     model_config = ConfigDict(populate_by_name=True)
     verifiable_presentation: Annotated[dict[str, Any], Field(alias="verifiablePresentation")]
     options: VerifyOptions | None = None
+
+    def presentation(self) -> dict[str, Any]:
+        """The presentation, once every enveloped credential in it is known to open."""
+        value = self.verifiable_presentation
+        credentials = value.get("verifiableCredential")
+        items = credentials if isinstance(credentials, list) else [credentials]
+        where = "body.verifiablePresentation.verifiableCredential"
+        for index, item in enumerate(items):
+            if envelope_kind(item) == "credential":
+                _opened(item, f"{where}[{index}]" if isinstance(credentials, list) else where)
+        return value
+
+
+def _opened(value: dict[str, Any], field: str) -> str:
+    """The token inside an enveloped credential; 422 naming the member that is wrong."""
+    try:
+        return open_envelope(value, "credential")
+    except EnvelopeError as error:
+        raise UnprocessableContent(
+            f"the enveloped credential cannot be opened: {error.message}",
+            errors=[{"field": f"{field}.{error.member}", "rule": "enveloped-credential",
+                     "message": error.message}]) from None
 
 
 class VerifyUrlIn(BaseModel):
@@ -131,7 +156,7 @@ async def verify_credential(body: VerifyCredentialIn, verifier: VerifierDep) -> 
 async def verify_presentation(body: VerifyPresentationIn, verifier: VerifierDep) -> JSONResponse:
     options = body.options or VerifyOptions()
     return _respond(await verifier.verify_presentation(
-        body.verifiable_presentation, challenge=options.challenge, domain=options.domain))
+        body.presentation(), challenge=options.challenge, domain=options.domain))
 
 
 @router.get("/verify", summary="Verify the credential at a URL (JSON, VC-JWT or baked image)",
