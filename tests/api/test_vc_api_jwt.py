@@ -233,3 +233,91 @@ def test_presentation_with_a_bad_envelope_is_a_422_naming_it(client, enveloped) 
     assert response.headers["content-type"] == "application/problem+json"
     assert response.json()["errors"][0]["field"] == (
         "body.verifiablePresentation.verifiableCredential[1].id")
+
+
+# --- enveloped presentations (vp+jwt) ------------------------------------------------------
+
+def _holder() -> tuple[Any, str, str]:
+    from vcissuer.dids import did_key_from_public
+    from vcissuer.keys import Ed25519KeyPair
+
+    pair = Ed25519KeyPair.generate()
+    did = did_key_from_public(pair.public_multibase)
+    return pair, did, f"{did}#{pair.public_multibase}"
+
+
+def _vp_jwt(pair: Any, kid: str, payload: dict[str, Any], typ: str = "vp+jwt") -> dict[str, Any]:
+    from vcissuer.proofs.jose import envelope, sign_compact_jws
+
+    token = sign_compact_jws({"alg": "EdDSA", "typ": typ, "kid": kid},
+                             json.dumps(payload).encode(), signer=pair.signer(kid))
+    return envelope(token, "presentation")
+
+
+def _vp_payload(holder: str, *credentials: Any, **claims: Any) -> dict[str, Any]:
+    return {"@context": [VC_V2], "type": ["VerifiablePresentation"], "holder": holder,
+            "verifiableCredential": list(credentials), **claims}
+
+
+OPTIONS = {"challenge": "n-0S6_WzA2Mj", "domain": "verifier.example"}
+
+
+def test_enveloped_presentation_verifies(client, enveloped) -> None:
+    """VCDM 2.0 4.13 EnvelopedVerifiablePresentation; VC-JOSE-COSE vp+jwt, the payload is the
+    presentation; the verifier's challenge and domain are its nonce and aud."""
+    pair, did, kid = _holder()
+    vp = _vp_jwt(pair, kid, _vp_payload(did, enveloped, nonce=OPTIONS["challenge"],
+                                        aud=OPTIONS["domain"]))
+    response = client.post("/presentations/verify",
+                           json={"verifiablePresentation": vp, "options": OPTIONS})
+    assert response.status_code == 200, response.text
+    body = response.json()
+    assert [c["check"] for c in body["presentationResult"]["checks"]] == [
+        "structure", "proof", "holder"]
+    assert [c["verified"] for c in body["credentialResults"]] == [True]
+
+
+def _problem_codes(body: dict[str, Any]) -> set[str]:
+    return {p["code"] for p in body["presentationResult"]["problems"]}
+
+
+def test_enveloped_presentation_failures(client, enveloped) -> None:
+    pair, did, kid = _holder()
+    other, _, other_kid = _holder()
+    claims = {"nonce": OPTIONS["challenge"], "aud": OPTIONS["domain"]}
+    cases = {
+        "wrong challenge": (_vp_jwt(pair, kid, _vp_payload(did, enveloped, nonce="x",
+                                                           aud=OPTIONS["domain"])),
+                            "INVALID_CHALLENGE_ERROR"),
+        "wrong domain": (_vp_jwt(pair, kid, _vp_payload(did, enveloped, aud="elsewhere",
+                                                        nonce=OPTIONS["challenge"])),
+                         "INVALID_DOMAIN_ERROR"),
+        "not the holder's key": (_vp_jwt(other, other_kid, _vp_payload(did, enveloped,
+                                                                        **claims)),
+                                 "INVALID_VERIFICATION_METHOD"),
+        "expired": (_vp_jwt(pair, kid, _vp_payload(did, enveloped, exp=1_000_000, **claims)),
+                    "MALFORMED_VALUE_ERROR"),
+    }
+    for name, (vp, code) in cases.items():
+        response = client.post("/presentations/verify",
+                               json={"verifiablePresentation": vp, "options": OPTIONS})
+        assert response.status_code == 422, name
+        assert code in _problem_codes(response.json()), (name, response.json())
+    # a forged payload under the holder's signature
+    good = _vp_jwt(pair, kid, _vp_payload(did, enveloped, **claims))
+    header, _, signature = good["id"].split(",", 1)[1].split(".")
+    forged = base64.urlsafe_b64encode(json.dumps(_vp_payload(did, **claims)).encode())
+    good["id"] = f"data:application/vp+jwt,{header}.{forged.decode().rstrip('=')}.{signature}"
+    response = client.post("/presentations/verify",
+                           json={"verifiablePresentation": good, "options": OPTIONS})
+    assert response.status_code == 422
+    assert "CRYPTOGRAPHIC_SECURITY_ERROR" in _problem_codes(response.json())
+
+
+def test_bad_enveloped_presentation_is_a_422_naming_the_field(client) -> None:
+    response = client.post("/presentations/verify", json={"verifiablePresentation": {
+        "@context": VC_V2, "type": "EnvelopedVerifiablePresentation",
+        "id": "data:application/vc+jwt,a.b.c"}})
+    assert response.status_code == 422, response.text
+    assert response.headers["content-type"] == "application/problem+json"
+    assert response.json()["errors"][0]["field"] == "body.verifiablePresentation.id"

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, FastAPI, Query, Request
 from fastapi.responses import JSONResponse
@@ -83,7 +83,8 @@ class VerifyCredentialIn(BaseModel):
     verifiable_credential: Annotated[
         dict[str, Any] | str,
         Field(alias="verifiableCredential",
-              description="a JSON-LD credential, or a VC-JWT compact string")]
+              description="a JSON-LD credential, a VC-JWT compact string, or an "
+                          "EnvelopedVerifiableCredential (data:application/vc+jwt,...)")]
     options: VerifyOptions | None = None
 
     def credential(self) -> dict[str, Any] | str:
@@ -99,12 +100,19 @@ class VerifyCredentialIn(BaseModel):
 
 class VerifyPresentationIn(BaseModel):
     model_config = ConfigDict(populate_by_name=True)
-    verifiable_presentation: Annotated[dict[str, Any], Field(alias="verifiablePresentation")]
+    verifiable_presentation: Annotated[
+        dict[str, Any],
+        Field(alias="verifiablePresentation",
+              description="a JSON-LD presentation, or an EnvelopedVerifiablePresentation "
+                          "(data:application/vp+jwt,...)")]
     options: VerifyOptions | None = None
 
-    def presentation(self) -> dict[str, Any]:
-        """The presentation, once every enveloped credential in it is known to open."""
+    def presentation(self) -> dict[str, Any] | str:
+        """The presentation (the ``vp+jwt`` of an enveloped one), once every enveloped
+        credential in it is known to open."""
         value = self.verifiable_presentation
+        if envelope_kind(value) == "presentation":
+            return _opened(value, "body.verifiablePresentation", "presentation")
         credentials = value.get("verifiableCredential")
         items = credentials if isinstance(credentials, list) else [credentials]
         where = "body.verifiablePresentation.verifiableCredential"
@@ -114,14 +122,16 @@ class VerifyPresentationIn(BaseModel):
         return value
 
 
-def _opened(value: dict[str, Any], field: str) -> str:
-    """The token inside an enveloped credential; 422 naming the member that is wrong."""
+def _opened(value: dict[str, Any], field: str,
+            kind: Literal["credential", "presentation"] = "credential") -> str:
+    """The token inside an enveloped credential (or presentation); 422 naming the member that
+    is wrong. VCDM 2.0 section 4.13, RFC 2397 data: URLs."""
     try:
-        return open_envelope(value, "credential")
+        return open_envelope(value, kind)
     except EnvelopeError as error:
         raise UnprocessableContent(
-            f"the enveloped credential cannot be opened: {error.message}",
-            errors=[{"field": f"{field}.{error.member}", "rule": "enveloped-credential",
+            f"the enveloped {kind} cannot be opened: {error.message}",
+            errors=[{"field": f"{field}.{error.member}", "rule": f"enveloped-{kind}",
                      "message": error.message}]) from None
 
 
