@@ -126,6 +126,7 @@ class _Wanted:
     schemas: list[str] = field(default_factory=list)
 
     def add_credential(self, credential: Any, *, depth: int = 2) -> None:
+        credential = _unenvelope(credential)
         if isinstance(credential, str):
             kid, credential = _jwt_parts(credential)
             if kid:
