@@ -74,7 +74,19 @@ def _vc_api_credentials(world: World, headers: dict[str, str]) -> None:
                                   "alumniOf": {"name": "Example University"}}}
     bare = {"@context": [VC_V2, EXAMPLES], "type": ["VerifiableCredential"],
             "issuer": world.issuer_did, "credentialSubject": {"name": "Bob"}}
-    for name, credential in (("full", full), ("bare", bare)):
+    badge = {
+        "@context": [VC_V2, "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"],
+        "id": "urn:uuid:0b7f3c52-5d7e-4a4e-9a55-3c5e3b8c1f02",
+        "type": ["VerifiableCredential", "OpenBadgeCredential"],
+        "issuer": {"id": world.issuer_did, "type": ["Profile"], "name": "Uni"},
+        "validFrom": "2025-01-01T00:00:00Z", "name": "Badge",
+        "credentialSubject": {
+            "id": "did:example:carol", "type": ["AchievementSubject"], "name": "Carol",
+            "achievement": {"id": "https://uni.example/achievements/1", "type": ["Achievement"],
+                            "name": "Badge", "description": "A badge.",
+                            "criteria": {"narrative": "Do it."}}},
+    }
+    for name, credential in (("full", full), ("bare", bare), ("badge", badge)):
         response = world.client.post("/credentials/issue", headers=headers,
                                      json={"credential": credential})
         assert response.status_code == 201, response.text
@@ -181,9 +193,10 @@ def _served_offline(answer: dict[str, Any]) -> None:
                                "https://purl.imsglobal.org/", "did:key:", BASE_URL)), url
 
 
-@pytest.mark.parametrize("name", ["full", "bare"])
+@pytest.mark.parametrize("name", ["full", "bare", "badge"])
 def test_reference_verifies_our_vc_api_credentials(world: World, name: str) -> None:
-    """(a) eddsa-rdfc-2022 (VC-DI-EdDSA 3.2.1) over POST /credentials/issue, did:key issuer."""
+    """(a) eddsa-rdfc-2022 (VC-DI-EdDSA 3.2.1) over POST /credentials/issue, did:key issuer:
+    a VCDM 2.0 credential, one without id or validFrom, and an OpenBadgeCredential."""
     answer = world.answers[f"a:{name}"]
     assert _verified(answer), answer
     _served_offline(answer)
