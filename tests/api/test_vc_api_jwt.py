@@ -103,6 +103,23 @@ def test_idempotent_replay_answers_the_same_envelope(client, setup) -> None:
     assert first.json()["verifiableCredential"]["type"] == "EnvelopedVerifiableCredential"
 
 
+def test_vc_1_1_jwt_stays_a_string_and_needs_no_id(client, setup) -> None:
+    """VCDM 1.1 section 6.3.1: the credential travels in the vc claim, jti only "if id is
+    present"; 1.1 has no enveloped form, so VC-API answers the compact JWS."""
+    headers, did = setup
+    sent = {"@context": ["https://www.w3.org/2018/credentials/v1", EXAMPLES],
+            "type": ["VerifiableCredential"], "issuer": did,
+            "issuanceDate": "2025-01-01T00:00:00Z", "credentialSubject": {"id": "did:example:1"}}
+    response = _issue_jwt(client, headers, sent)
+    assert response.status_code == 201, response.text
+    token = response.json()["verifiableCredential"]
+    assert isinstance(token, str)
+    header, payload = _decode(token)
+    assert header["typ"] == "JWT" and payload["vc"] == sent and "jti" not in payload
+    verified = client.post("/credentials/verify", json={"verifiableCredential": token})
+    assert verified.status_code == 200, verified.text
+
+
 def _open_badge(did: str, **changes: Any) -> dict[str, Any]:
     credential = {
         "@context": [VC_V2, "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"],
