@@ -50,11 +50,16 @@ def sign_with(services: Services, signer: Signer, credential: dict[str, Any], *,
               fmt: Literal["ldp", "jwt"] = "ldp", created: Any = None,
               cryptosuite: str | None = None) -> str:
     """Sign with a given Signer: a Data Integrity proof (``ldp``; eddsa-rdfc-2022 unless
-    ``cryptosuite`` names another of :data:`CRYPTOSUITES`) or VC-JWT."""
-    if fmt == "jwt":
-        from vcissuer.proofs.jose import encode_vc_jwt
+    ``cryptosuite`` names another of :data:`CRYPTOSUITES`) or VC-JWT.
 
-        return encode_vc_jwt(credential, signer, header_key="kid")
+    A VC-JWT follows OB 3.0 for Open Badges (and CLR) credentials, VC-JOSE-COSE (``vc+jwt``)
+    for any other VCDM 2.0 credential (:func:`vcissuer.proofs.jose.profile_for`).
+    """
+    if fmt == "jwt":
+        from vcissuer.proofs.jose import encode_vc_jwt, profile_for
+
+        return encode_vc_jwt(credential, signer, header_key="kid",
+                             profile=profile_for(credential))
     suite = CRYPTOSUITES[cryptosuite or EddsaRdfc2022.name]
     if suite.name == EddsaJcs2022.name and services.canonicalizer.safe:
         # JCS signs the JSON text without JSON-LD processing; the issuer still refuses what

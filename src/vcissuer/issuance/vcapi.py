@@ -12,11 +12,12 @@ from urllib.parse import urlsplit
 
 from vcissuer.clock import parse_datetime
 from vcissuer.credentials.contexts import VC_V1, VC_V2
-from vcissuer.errors import DocumentLoaderError, SafeModeError
+from vcissuer.errors import DocumentLoaderError, JwtError, SafeModeError
 from vcissuer.issuance.access import ISSUE, Caller, authorize
 from vcissuer.issuance.context import Services
 from vcissuer.issuance.errors import FieldError, NotFound, Rejected
 from vcissuer.issuance.issuers import load_issuer
+from vcissuer.issuance.jwt_output import jwt_field_errors, vc_api_jwt
 from vcissuer.issuance.schemas import VcApiIssueIn
 from vcissuer.issuance.signing import sign_credential
 from vcissuer.store import (
@@ -121,6 +122,8 @@ def issue_caller_credential(services: Services, body: VcApiIssueIn, *, caller: C
         if named is not None and named != issuer.did:
             errors.append(FieldError("credential.issuer", "issuer",
                                      f"this key signs as {issuer.did}, not {named}"))
+        if body.options.format == "jwt":
+            errors += jwt_field_errors(credential)
         if errors:
             raise Rejected("the credential cannot be issued", errors=errors)
         repo = CredentialRepository(session, clock=services.clock)
@@ -141,6 +144,9 @@ def issue_caller_credential(services: Services, body: VcApiIssueIn, *, caller: C
             raise Rejected("the credential names an unknown @context",
                            errors=[FieldError("credential.@context", "unknown-context",
                                               error.message)]) from None
+        except JwtError as error:
+            raise Rejected("the credential cannot be signed as a VC-JWT",
+                           errors=[FieldError("credential", "vc-jwt", error.message)]) from None
         now = services.clock()
         record = CredentialRecord(
             id=new_id(), issuer_id=issuer.id, achievement_id=None, recipient_hash=None,
@@ -152,5 +158,5 @@ def issue_caller_credential(services: Services, body: VcApiIssueIn, *, caller: C
 
 def _response(record: CredentialRecord) -> dict[str, Any]:
     if record.format == CredentialFormat.JWT:
-        return {"verifiableCredential": record.signed}
+        return {"verifiableCredential": vc_api_jwt(record.signed)}
     return {"verifiableCredential": json.loads(record.signed)}

@@ -72,6 +72,16 @@ def verify_credential(
     its own ``jwk`` header as the issuer's (as the 1EdTech validator does); off by default,
     since such a key proves only that the token was signed by whoever made it.
     """
+    if isinstance(credential, Mapping):
+        from vcissuer.proofs.jose.envelope import EnvelopeError, envelope_kind, open_envelope
+
+        if envelope_kind(credential) == "credential":  # VCDM 2.0 4.13: the VC-JWT inside
+            try:
+                credential = open_envelope(credential, "credential")
+            except EnvelopeError as error:
+                return VerificationReport(checks=(Check.from_problems("structure", [Problem(
+                    error.code, f"EnvelopedVerifiableCredential {error.member}: "
+                                f"{error.message}")]),), location=location)
     if isinstance(credential, str):
         secured = _verify_jwt(credential, resolver=resolver,
                               trust_header_keys=trust_header_keys)

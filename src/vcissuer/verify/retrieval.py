@@ -84,11 +84,17 @@ def credentials_in(presentation: Mapping[str, Any]) -> list[Any]:
 
 
 def _unenvelope(item: Any) -> Any:
-    """``EnvelopedVerifiableCredential`` with a ``data:application/vc+jwt,`` id: the JWT."""
-    if isinstance(item, Mapping) and item.get("type") == "EnvelopedVerifiableCredential":
-        ident = item.get("id")
-        if isinstance(ident, str) and ident.startswith("data:application/vc+jwt,"):
-            return ident.partition(",")[2]
+    """An ``EnvelopedVerifiableCredential`` (VCDM 2.0 4.13): the VC-JWT in its ``data:`` URL.
+
+    One that cannot be opened stays as it is, and fails verification as a credential.
+    """
+    from vcissuer.proofs.jose import EnvelopeError, envelope_kind, open_envelope
+
+    if envelope_kind(item) == "credential":
+        try:
+            return open_envelope(item, "credential")
+        except EnvelopeError:
+            return item
     return item
 
 
@@ -120,6 +126,7 @@ class _Wanted:
     schemas: list[str] = field(default_factory=list)
 
     def add_credential(self, credential: Any, *, depth: int = 2) -> None:
+        credential = _unenvelope(credential)
         if isinstance(credential, str):
             kid, credential = _jwt_parts(credential)
             if kid:

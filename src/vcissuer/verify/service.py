@@ -162,12 +162,38 @@ class Verifier:
         return await anyio.to_thread.run_sync(run)
 
     async def verify_presentation(
-        self, presentation: Mapping[str, Any], *, challenge: str | None = None,
+        self, presentation: Mapping[str, Any] | str, *, challenge: str | None = None,
         domain: str | None = None,
     ) -> PresentationReport:
-        """Retrieve, then verify a presentation and every credential inside."""
+        """Retrieve, then verify a presentation (JSON-LD, or a ``vp+jwt`` compact string) and
+        every credential inside."""
+        if isinstance(presentation, str):
+            return await self._verify_presentation_jwt(presentation, challenge=challenge,
+                                                       domain=domain)
         retrieval = await self.retriever.retrieve(presentation)
         run = functools.partial(verify_presentation, presentation, resolver=retrieval.resolver,
+                                retrieved=retrieval.retrieved, challenge=challenge,
+                                domain=domain, **self._common())
+        return await anyio.to_thread.run_sync(run)
+
+    async def _verify_presentation_jwt(self, token: str, *, challenge: str | None,
+                                       domain: str | None) -> PresentationReport:
+        from vcissuer.verify.presentation_jwt import decode_vp_jwt, verify_presentation_jwt
+
+        try:
+            header, _, presentation = decode_vp_jwt(token)
+        except VcError:
+            header, presentation = {}, {}
+        kid = header.get("kid")
+        holder = presentation.get("holder")
+        holder = holder.get("id") if isinstance(holder, Mapping) else holder
+        if isinstance(kid, str) and kid.startswith("#") and isinstance(holder, str):
+            kid = holder + kid
+        # The retriever fetches the key documents that proofs name: name the token's key so.
+        retrieval = await self.retriever.retrieve(
+            {**presentation, "proof": {"verificationMethod": kid}} if isinstance(kid, str)
+            else presentation)
+        run = functools.partial(verify_presentation_jwt, token, resolver=retrieval.resolver,
                                 retrieved=retrieval.retrieved, challenge=challenge,
                                 domain=domain, **self._common())
         return await anyio.to_thread.run_sync(run)

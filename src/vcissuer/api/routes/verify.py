@@ -9,14 +9,15 @@ from __future__ import annotations
 import re
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, FastAPI, Query, Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 
-from vcissuer.api.problems import BadRequest
+from vcissuer.api.problems import BadRequest, UnprocessableContent
 from vcissuer.net import FetchPolicy, FetchRefused
+from vcissuer.proofs.jose import EnvelopeError, envelope_kind, open_envelope
 from vcissuer.verify import PresentationReport, VerificationReport, Verifier
 
 __all__ = ["VerifyCredentialIn", "VerifyPresentationIn", "VerifyUrlIn", "router"]
@@ -82,11 +83,14 @@ class VerifyCredentialIn(BaseModel):
     verifiable_credential: Annotated[
         dict[str, Any] | str,
         Field(alias="verifiableCredential",
-              description="a JSON-LD credential, or a VC-JWT compact string")]
+              description="a JSON-LD credential, a VC-JWT compact string, or an "
+                          "EnvelopedVerifiableCredential (data:application/vc+jwt,...)")]
     options: VerifyOptions | None = None
 
     def credential(self) -> dict[str, Any] | str:
         value = self.verifiable_credential
+        if envelope_kind(value) == "credential":
+            return _opened(value, "body.verifiableCredential")
         if isinstance(value, str) and not _COMPACT_JWS.match(value.strip()):
             raise BadRequest("verifiableCredential is a string but not a VC-JWT (a compact JWS)",
                              errors=[{"field": "body.verifiableCredential", "rule": "vc-jwt",
@@ -96,8 +100,39 @@ class VerifyCredentialIn(BaseModel):
 
 class VerifyPresentationIn(BaseModel):
     model_config = ConfigDict(populate_by_name=True)
-    verifiable_presentation: Annotated[dict[str, Any], Field(alias="verifiablePresentation")]
+    verifiable_presentation: Annotated[
+        dict[str, Any],
+        Field(alias="verifiablePresentation",
+              description="a JSON-LD presentation, or an EnvelopedVerifiablePresentation "
+                          "(data:application/vp+jwt,...)")]
     options: VerifyOptions | None = None
+
+    def presentation(self) -> dict[str, Any] | str:
+        """The presentation (the ``vp+jwt`` of an enveloped one), once every enveloped
+        credential in it is known to open."""
+        value = self.verifiable_presentation
+        if envelope_kind(value) == "presentation":
+            return _opened(value, "body.verifiablePresentation", "presentation")
+        credentials = value.get("verifiableCredential")
+        items = credentials if isinstance(credentials, list) else [credentials]
+        where = "body.verifiablePresentation.verifiableCredential"
+        for index, item in enumerate(items):
+            if envelope_kind(item) == "credential":
+                _opened(item, f"{where}[{index}]" if isinstance(credentials, list) else where)
+        return value
+
+
+def _opened(value: dict[str, Any], field: str,
+            kind: Literal["credential", "presentation"] = "credential") -> str:
+    """The token inside an enveloped credential (or presentation); 422 naming the member that
+    is wrong. VCDM 2.0 section 4.13, RFC 2397 data: URLs."""
+    try:
+        return open_envelope(value, kind)
+    except EnvelopeError as error:
+        raise UnprocessableContent(
+            f"the enveloped {kind} cannot be opened: {error.message}",
+            errors=[{"field": f"{field}.{error.member}", "rule": f"enveloped-{kind}",
+                     "message": error.message}]) from None
 
 
 class VerifyUrlIn(BaseModel):
@@ -131,7 +166,7 @@ async def verify_credential(body: VerifyCredentialIn, verifier: VerifierDep) -> 
 async def verify_presentation(body: VerifyPresentationIn, verifier: VerifierDep) -> JSONResponse:
     options = body.options or VerifyOptions()
     return _respond(await verifier.verify_presentation(
-        body.verifiable_presentation, challenge=options.challenge, domain=options.domain))
+        body.presentation(), challenge=options.challenge, domain=options.domain))
 
 
 @router.get("/verify", summary="Verify the credential at a URL (JSON, VC-JWT or baked image)",

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import copy
 import math
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from datetime import UTC, datetime
 from typing import Any
 
@@ -18,6 +18,7 @@ from vcissuer.errors import MALFORMED_VALUE_ERROR, JwtError
 from vcissuer.proofs.result import Problem
 
 __all__ = [
+    "OB_REQUIRED_CLAIMS",
     "REGISTERED_CLAIMS",
     "VCDM1_CONTEXT",
     "check_claims",
@@ -29,6 +30,8 @@ __all__ = [
 VCDM1_CONTEXT = "https://www.w3.org/2018/credentials/v1"
 # RFC 7519 section 4.1.
 REGISTERED_CLAIMS = ("iss", "sub", "aud", "exp", "nbf", "iat", "jti")
+# OB 3.0 #jwt-proof: iss, jti and nbf are REQUIRED, exp when the credential has validUntil.
+OB_REQUIRED_CLAIMS: frozenset[str] = frozenset({"iss", "jti", "nbf", "exp"})
 
 
 def is_vcdm1(credential: Mapping[str, Any]) -> bool:
@@ -68,22 +71,28 @@ def _subject_id(credential: Mapping[str, Any]) -> str | None:
     return None
 
 
-def claims_for(credential: Mapping[str, Any]) -> dict[str, Any]:
+def claims_for(credential: Mapping[str, Any], *,
+               required: Collection[str] = OB_REQUIRED_CLAIMS) -> dict[str, Any]:
     """``iss``, ``jti``, ``nbf`` and, when the credential has them, ``sub`` and ``exp``.
 
-    https://www.imsglobal.org/spec/ob/v3p0/#jwt-proof
+    https://www.imsglobal.org/spec/ob/v3p0/#jwt-proof requires ``iss``, ``jti`` and ``nbf``
+    (the default ``required``); JwtError when the credential lacks what a required claim
+    stands for. A claim not in ``required`` is set only when its property is present
+    (VC-JOSE-COSE and VCDM 1.1 "JWT encoding": ``jti`` only if the credential has an ``id``).
     """
     start, end = _period_fields(credential)
-    issuer = _issuer_id(credential)
-    if issuer is None:
-        raise JwtError("the credential has no issuer id, which iss requires")
-    if not isinstance(credential.get("id"), str):
-        raise JwtError("the credential has no id, which jti requires")
-    if not isinstance(credential.get(start), str):
-        raise JwtError(f"the credential has no {start}, which nbf requires")
-    claims: dict[str, Any] = {"iss": issuer, "jti": credential["id"]}
+    sources = (("iss", _issuer_id(credential), "issuer id"),
+               ("jti", credential.get("id"), "id"),
+               ("nbf", credential.get(start), start))
+    claims: dict[str, Any] = {}
+    for claim, value, prop in sources:
+        if isinstance(value, str):
+            claims[claim] = value
+        elif claim in required:
+            raise JwtError(f"the credential has no {prop}, which {claim} requires")
     try:
-        claims["nbf"] = numeric_date(credential[start])
+        if "nbf" in claims:
+            claims["nbf"] = numeric_date(claims["nbf"])
         if end in credential:
             claims["exp"] = numeric_date(credential[end])
     except ValueError as error:
@@ -129,12 +138,13 @@ class _Checker:
             self.problems.append(_problem(claim, f"{found!r} is not the credential's {prop} "
                                                  f"{value!r}"))
 
-    def date_claim(self, claim: str, prop: str, *, required: bool, fill: bool) -> None:
+    def date_claim(self, claim: str, prop: str, *, required: bool, fill: bool,
+                   required_with_property: bool = False) -> None:
         value = self.credential.get(prop)
         if claim not in self.payload:
             if required:
                 self.problems.append(_problem(claim, "the required claim is missing"))
-            elif value is not None:
+            elif value is not None and required_with_property:
                 self.problems.append(_problem(claim, f"required because {prop} is present"))
             return
         found = self.payload[claim]
@@ -156,7 +166,8 @@ class _Checker:
 
 
 def check_claims(
-    payload: Mapping[str, Any], credential: Mapping[str, Any]
+    payload: Mapping[str, Any], credential: Mapping[str, Any], *,
+    required: Collection[str] = OB_REQUIRED_CLAIMS,
 ) -> tuple[dict[str, Any], list[Problem]]:
     """Check the claims against the credential; return the credential as the claims complete it.
 
@@ -186,11 +197,13 @@ def check_claims(
         elif subject is None:
             result["credentialSubject"] = {"id": value}
 
-    checker.string_claim("iss", "issuer id", _issuer_id(result), required=True, fill=fill_issuer)
+    checker.string_claim("iss", "issuer id", _issuer_id(result), required="iss" in required,
+                         fill=fill_issuer)
     checker.string_claim("jti", "id", result.get("id") if isinstance(result.get("id"), str)
-                         else None, required=True, fill=fill_id)
-    checker.date_claim("nbf", start, required=True, fill=checker.vcdm1)
+                         else None, required="jti" in required, fill=fill_id)
+    checker.date_claim("nbf", start, required="nbf" in required, fill=checker.vcdm1)
     checker.string_claim("sub", "credentialSubject.id", _subject_id(result), required=False,
                          fill=fill_subject)
-    checker.date_claim("exp", end, required=False, fill=True)
+    checker.date_claim("exp", end, required=False, fill=True,
+                       required_with_property="exp" in required)
     return result, checker.problems

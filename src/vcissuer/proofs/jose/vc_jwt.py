@@ -30,11 +30,37 @@ from vcissuer.proofs.jose.algorithms import (
     jws_algorithm_for,
     key_algorithm_for,
 )
-from vcissuer.proofs.jose.claims import REGISTERED_CLAIMS, check_claims, claims_for, is_vcdm1
+from vcissuer.proofs.jose.claims import (
+    OB_REQUIRED_CLAIMS,
+    REGISTERED_CLAIMS,
+    check_claims,
+    claims_for,
+    is_vcdm1,
+)
 from vcissuer.proofs.jose.jws import json_object, parse_compact_jws, sign_compact_jws
 from vcissuer.proofs.result import Problem
 
-__all__ = ["DecodedVcJwt", "JwtVerification", "decode_vc_jwt", "encode_vc_jwt", "verify_vc_jwt"]
+__all__ = [
+    "VC_JWT_TYP",
+    "DecodedVcJwt",
+    "JwtProfile",
+    "JwtVerification",
+    "decode_vc_jwt",
+    "encode_vc_jwt",
+    "profile_for",
+    "required_claims",
+    "verify_vc_jwt",
+]
+
+# VC-JOSE-COSE "Securing JSON-LD Verifiable Credentials with JOSE": typ SHOULD be vc+jwt.
+VC_JWT_TYP = "vc+jwt"
+# "ob": OB 3.0 #jwt-proof (typ JWT; iss, jti, nbf required). "vc": VC-JOSE-COSE for VCDM 2.0
+# (typ vc+jwt; the payload is the credential, claims only where the credential has the
+# property), VCDM 1.1 "JWT encoding" for 1.1 credentials (the vc claim; jti only with an id).
+JwtProfile = Literal["ob", "vc"]
+# Credentials whose VC-JWT form OB 3.0 (or CLR 2.0, which follows it) defines.
+OB_JWT_TYPES = frozenset({"OpenBadgeCredential", "AchievementCredential",
+                          "EndorsementCredential", "ClrCredential"})
 
 # OB 3.0: "typ" is optional and, when present, "JWT"; VC-JOSE-COSE says "vc+jwt".
 _TYPES = frozenset({"jwt", "vc+jwt"})
@@ -81,16 +107,23 @@ def encode_vc_jwt(
     *,
     header_key: Literal["kid", "jwk"] = "kid",
     extra_claims: Mapping[str, Any] | None = None,
+    profile: JwtProfile = "ob",
 ) -> str:
     """Sign ``credential`` as a VC-JWT. https://www.imsglobal.org/spec/ob/v3p0/#jwt-signing
 
     The payload is the credential plus ``iss``, ``jti``, ``nbf`` (and ``sub``, ``exp``); a
     VCDM 1.1 credential goes in the ``vc`` claim. The header names the key by ``kid`` (the
-    signer's verification method) or carries its public ``jwk``.
+    signer's verification method) or carries its public ``jwk``. With ``profile="vc"`` a
+    VCDM 2.0 credential is secured per VC-JOSE-COSE instead: header ``typ`` ``vc+jwt``, and
+    each claim only where the credential has its property (``id``, ``validFrom`` are optional).
     """
     if not isinstance(credential, Mapping):
         raise TypeError("credential must be a JSON object (a Mapping)")
-    header: dict[str, Any] = {"alg": jws_algorithm_for(signer.algorithm), "typ": "JWT"}
+    if profile not in ("ob", "vc"):
+        raise ValueError("profile must be 'ob' or 'vc'")
+    vcdm1 = is_vcdm1(credential)
+    typ = VC_JWT_TYP if profile == "vc" and not vcdm1 else "JWT"
+    header: dict[str, Any] = {"alg": jws_algorithm_for(signer.algorithm), "typ": typ}
     if header_key == "kid":
         if not signer.id:
             raise JwtError("a kid header needs a signer with a verification method id")
@@ -106,8 +139,8 @@ def encode_vc_jwt(
     else:
         raise ValueError("header_key must be 'kid' or 'jwk'")
 
-    claims = claims_for(credential)
-    if is_vcdm1(credential):
+    claims = claims_for(credential, required=_encoding_required(profile, vcdm1=vcdm1))
+    if vcdm1:
         payload: dict[str, Any] = {"vc": dict(credential), **claims}
     else:
         clash = sorted(set(claims).intersection(credential))
@@ -120,6 +153,35 @@ def encode_vc_jwt(
         payload[name] = value
     data = json.dumps(payload, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
     return sign_compact_jws(header, data, signer=signer)
+
+
+def profile_for(credential: Mapping[str, Any]) -> JwtProfile:
+    """``"ob"`` for Open Badges (and CLR) credentials, ``"vc"`` (VC-JOSE-COSE) for the rest."""
+    types = credential.get("type")
+    names = types if isinstance(types, list) else [types]
+    return "ob" if OB_JWT_TYPES.intersection(n for n in names if isinstance(n, str)) else "vc"
+
+
+def _encoding_required(profile: JwtProfile, *, vcdm1: bool) -> frozenset[str]:
+    if profile == "ob":
+        return OB_REQUIRED_CLAIMS
+    return OB_REQUIRED_CLAIMS - {"jti"} if vcdm1 else frozenset()
+
+
+def required_claims(header: Mapping[str, Any], payload: Mapping[str, Any]) -> frozenset[str]:
+    """The claims a token must carry: by OB 3.0 unless it says it is VC-JOSE-COSE.
+
+    - ``typ`` ``vc+jwt`` on a VCDM 2.0 payload (VC-JOSE-COSE): none; the payload is the
+      credential, and claims present must agree with it.
+    - a ``vc`` claim (VCDM 1.1 "JWT decoding"): ``jti`` only stands in for an ``id``.
+    - otherwise OB 3.0 #jwt-proof: ``iss``, ``jti``, ``nbf`` (``exp`` with ``validUntil``).
+    """
+    if "vc" in payload:
+        return OB_REQUIRED_CLAIMS - {"jti"}
+    typ = header.get("typ")
+    if isinstance(typ, str) and typ.lower().removeprefix("application/") == VC_JWT_TYP:
+        return frozenset()
+    return OB_REQUIRED_CLAIMS
 
 
 def _check_header(header: Mapping[str, Any]) -> None:
@@ -234,7 +296,8 @@ def verify_vc_jwt(
             problems.append(Problem(CRYPTOGRAPHIC_SECURITY_ERROR,
                                     "the JWS signature does not match the token"))
 
-    credential, claim_problems = check_claims(payload, decoded.credential)
+    credential, claim_problems = check_claims(payload, decoded.credential,
+                                              required=required_claims(header, payload))
     problems.extend(claim_problems)
     return JwtVerification(
         header=header,
