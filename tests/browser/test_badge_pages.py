@@ -3,6 +3,7 @@ a baked PNG uploaded on the verify page gives the report. Screenshots in test-ar
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
@@ -36,6 +37,11 @@ def test_genuine_then_revoked(page, live, issue, issuer_http) -> None:
     assert panel.get_attribute("data-state") == "revoked"
     assert panel.locator("h2").inner_text().strip().endswith("Revoked")
     assert "The issuer has revoked it." in panel.inner_text()
+    # Issue 11.8: nothing on a revoked badge's page invites sharing it.
+    assert page.get_by_role("link", name="Add to LinkedIn profile").count() == 0
+    assert page.locator("aside.share, img.qr, ul.downloads, [data-copy]").count() == 0
+    assert page.get_by_role("alert").inner_text().startswith("This credential has been revoked")
+    assert page.locator('meta[name="robots"]').get_attribute("content") == "noindex, nofollow"
     screenshot(page, "badge-page-revoked")
 
 
@@ -46,7 +52,7 @@ def test_phone_layout_and_keyboard(browser, live, issue) -> None:
     try:
         tab = context.new_page()
         tab.goto(f"/credentials/{issued['id']}")
-        overflow = tab.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+        overflow = tab.evaluate("document.documentElement.scrollWidth") - 375
         assert overflow <= 0, f"the page is {overflow}px wider than the phone"
         screenshot(tab, "badge-page-phone")
         tab.keyboard.press("Tab")
@@ -92,3 +98,36 @@ def test_verify_page_bad_input_is_friendly(page) -> None:
     assert re.search("No credential found", alert.inner_text())
     assert page.get_by_label("Or paste the credential").input_value() == "this is not a badge"
     screenshot(page, "verify-page-error")
+
+
+def test_verify_results_fit_a_phone(browser, live, issue) -> None:
+    """Issue 11.10: on a 390 px phone the verify page and its results never scroll sideways."""
+    issued = issue()
+    context = browser.new_context(base_url=live.base_url, viewport={"width": 390, "height": 844},
+                                  device_scale_factor=3, is_mobile=True, has_touch=True)
+    try:
+        tab = context.new_page()
+        cases = [
+            ("file", str(SAMPLE)),  # another issuer's badge: long ids in the report
+            ("credential", json.dumps(issued["credential"])),
+            ("url", "https://10.0.0.1/" + "a-very-long-path-segment/" * 12 + "badge.json"),
+            ("nothing", ""),
+            ("url", f"{live.base_url}/credentials/{issued['id']}"),  # "Result for <url>"
+        ]
+        for kind, value in cases:
+            tab.goto("/verify")
+            if kind == "file":
+                tab.get_by_label("Or upload a badge image or file").set_input_files(value)
+            elif kind == "credential":
+                tab.get_by_label("Or paste the credential").fill(value)
+            elif kind == "url":
+                tab.get_by_label("The badge's URL").fill(value)
+            tab.get_by_role("button", name="Verify").click()
+            tab.wait_for_selector("section.panel, [role=alert]")
+            # A mobile browser zooms out to fit wide content (so innerWidth grows with it):
+            # measure against the phone's own width.
+            overflow = tab.evaluate("document.documentElement.scrollWidth") - 390
+            assert overflow <= 0, f"{kind}: the page is {overflow}px wider than the phone"
+            screenshot(tab, f"verify-phone-{kind}-{len(value)}")
+    finally:
+        context.close()
