@@ -7,10 +7,11 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
+from datetime import datetime
 from typing import Any
 from urllib.parse import urlsplit
 
-from vcissuer.clock import parse_datetime
+from vcissuer.clock import format_datetime, parse_datetime
 from vcissuer.credentials.contexts import VC_V1, VC_V2
 from vcissuer.errors import DocumentLoaderError, SafeModeError
 from vcissuer.issuance.access import ISSUE, Caller, authorize
@@ -28,7 +29,7 @@ from vcissuer.store import (
 )
 from vcissuer.verify import issuer_id as issuer_of
 
-__all__ = ["check_credential_shape", "issue_caller_credential"]
+__all__ = ["check_credential_shape", "issue_caller_credential", "with_issuance_date"]
 
 
 def _is_url(value: Any) -> bool:
@@ -99,10 +100,24 @@ def check_credential_shape(credential: Mapping[str, Any]) -> list[FieldError]:
     return errors
 
 
+def with_issuance_date(credential: dict[str, Any], now: datetime) -> dict[str, Any]:
+    """A VCDM 1.1 credential sent without ``issuanceDate`` gets the issuer's now.
+
+    VCDM 1.1 section 4.6 "Issuance Date" requires it; the issuer sets it, as the VC-API
+    reference issuers do (UTC, whole seconds, ``Z``). VCDM 2.0's ``validFrom`` is optional and
+    left alone.
+    """
+    context = credential.get("@context")
+    if (isinstance(context, list) and context and context[0] == VC_V1
+            and "issuanceDate" not in credential):
+        return {**credential, "issuanceDate": format_datetime(now)}
+    return credential
+
+
 def issue_caller_credential(services: Services, body: VcApiIssueIn, *, caller: Caller,
                             idempotency_key: str | None = None) -> dict[str, Any]:
     """Sign ``body.credential`` for an issuer the caller may use; store it as issued."""
-    credential = body.credential
+    credential = with_issuance_date(body.credential, services.clock())
     with services.db.session_scope() as session:
         slug = body.options.issuer_slug
         if slug is None:
