@@ -12,6 +12,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from vcissuer.clock import format_datetime, parse_datetime
+from vcissuer.credentials.conformance import data_model_violations
 from vcissuer.credentials.contexts import VC_V1, VC_V2
 from vcissuer.errors import DocumentLoaderError, SafeModeError
 from vcissuer.issuance.access import ISSUE, Caller, authorize
@@ -65,10 +66,6 @@ def check_credential_shape(credential: Mapping[str, Any]) -> list[FieldError]:
     if issuer_of(credential) is None:
         errors.append(FieldError("credential.issuer", "required",
                                  "issuer must be a URL or an object with an id"))
-    for subject in _objects(subjects):
-        if isinstance(subject, dict) and "id" in subject and not _is_url(subject["id"]):
-            errors.append(FieldError("credential.credentialSubject.id", "url",
-                                     f"{subject['id']!r} is not a URL"))
     v1 = isinstance(context, list) and context and context[0] == VC_V1
     start_key, end_key = ("issuanceDate", "expirationDate") if v1 else ("validFrom", "validUntil")
     if v1 and start_key not in credential:
@@ -84,16 +81,9 @@ def check_credential_shape(credential: Mapping[str, Any]) -> list[FieldError]:
     if len(moments) == 2 and moments[start_key] > moments[end_key]:
         errors.append(FieldError(f"credential.{start_key}", "before-end",
                                  f"{start_key} is after {end_key}"))
-    for key, required in (("credentialStatus", ("type",)), ("credentialSchema", ("id", "type"))):
-        if key not in credential:
-            continue
-        for i, entry in enumerate(_objects(credential[key])):
-            if not isinstance(entry, dict) or any(not entry.get(k) for k in required):
-                errors.append(FieldError(f"credential.{key}[{i}]", "malformed",
-                                         f"each {key} needs {' and '.join(required)}"))
-            elif "id" in entry and not _is_url(entry["id"]):
-                errors.append(FieldError(f"credential.{key}[{i}].id", "url",
-                                         f"{entry['id']!r} is not a URL"))
+    # VCDM typed objects, subject ids, names and descriptions, related resources.
+    errors += [FieldError(f"credential.{v.path}", v.rule, v.message)
+               for v in data_model_violations(credential, version="1.1" if v1 else "2.0")]
     if "proof" in credential:
         errors.append(FieldError("credential.proof", "unsigned",
                                  "send the credential without a proof"))
