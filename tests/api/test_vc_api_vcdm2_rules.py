@@ -73,3 +73,34 @@ def test_a_related_resource_digest_mismatch_names_the_digest(client, setup) -> N
     assert response.status_code == 422
     error = next(e for e in response.json()["errors"] if e["field"] == f"credential.{path}")
     assert error["rule"] == "digest-mismatch"
+
+
+def _contexts(*extra) -> list:
+    return ["https://www.w3.org/ns/credentials/v2", *extra]
+
+
+# VCDM 2.0 sections 4.3 "Contexts", 4.5 "Types" and 5.2 "Extensibility" (the JSON-LD rules).
+CONTEXT_CASES = {
+    "a context item that is not a URL": (_contexts("https ://not-a-url/contexts/v1"), None),
+    "a context item that is a number": (_contexts(123192875), None),
+    "a redefined protected term": (_contexts({"VerifiableCredential":
+                                              "https://example.org/#BadCredential"}), None),
+    "a type mapped to something not a URL": (
+        _contexts({"ExampleTestCredential": "https ://not-a-url#ExampleTestCredential"}),
+        "ExampleTestCredential"),
+    "a type no context defines": (_contexts(), "ExampleTestCredential"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(CONTEXT_CASES))
+def test_contexts_and_types_that_do_not_process_are_refused(client, setup, case) -> None:
+    headers, did = setup
+    contexts, extra_type = CONTEXT_CASES[case]
+    credential = {"@context": contexts,
+                  "type": ["VerifiableCredential", *([extra_type] if extra_type else [])],
+                  "issuer": did, "credentialSubject": {"id": "did:example:subject"}}
+    response = client.post("/credentials/issue", headers=headers,
+                           json={"credential": credential})
+    assert response.status_code == 422, response.text
+    assert response.headers["content-type"] == "application/problem+json"
+    assert response.json()["errors"][0]["field"].startswith("credential.")

@@ -190,6 +190,10 @@ NON_CONFORMING: dict[str, tuple[str, Mutation, str]] = {
     "issuer object without id": ("4.7", _set(issuer={"name": "Example University"}),
                                  "issuer"),
     "issuer object id a number": ("4.7", _set(issuer={"id": 123}), "issuer"),
+    "a context item that is a number": ("4.3", _set(**{"@context": [VC_V2, 123192875]}),
+                                        "@context[1]"),
+    "a context item that is not a URL": ("4.3", _set(**{"@context": [
+        VC_V2, "https ://not-a-url/contexts/v1"]}), "@context[1]"),
     "id a list": ("4.4", _set(id=["urn:uuid:1", "urn:uuid:2"]), "id"),
     "id not a URL": ("4.4", _set(id="not a url"), "id"),
     "no type": ("4.5", _drop("type"), "type"),

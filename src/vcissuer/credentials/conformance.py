@@ -80,6 +80,7 @@ def data_model_violations(credential: Mapping[str, Any], *, version: str = "2.0"
                           resource: ResourceBytes = bundled_resource) -> list[Violation]:
     """The VCDM rules ``credential`` breaks (``version`` "2.0" or "1.1")."""
     found: list[Violation] = []
+    found += _context_items(credential)
     found += _type_values(credential)
     found += _subject_ids(credential)
     for key in _TYPED:
@@ -93,6 +94,17 @@ def data_model_violations(credential: Mapping[str, Any], *, version: str = "2.0"
         if "relatedResource" in credential:
             found += _related_resources(credential["relatedResource"], resource)
     return found
+
+
+def _context_items(credential: Mapping[str, Any]) -> list[Violation]:
+    """Section 4.3: after the base context, each item is a URL or a context object."""
+    context = credential.get("@context")
+    if not isinstance(context, list):
+        return []
+    return [Violation(f"@context[{index}]", "context-item",
+                      "each @context item must be a URL or a JSON-LD context object")
+            for index, item in enumerate(context[1:], start=1)
+            if not (is_url(item) or isinstance(item, Mapping))]
 
 
 def _type_values(credential: Mapping[str, Any]) -> list[Violation]:

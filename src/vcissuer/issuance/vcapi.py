@@ -14,7 +14,7 @@ from urllib.parse import urlsplit
 from vcissuer.clock import format_datetime, parse_datetime
 from vcissuer.credentials.conformance import data_model_violations
 from vcissuer.credentials.contexts import VC_V1, VC_V2
-from vcissuer.errors import DocumentLoaderError, SafeModeError
+from vcissuer.errors import DocumentLoaderError, SafeModeError, VcError
 from vcissuer.issuance.access import ISSUE, Caller, authorize
 from vcissuer.issuance.context import Services
 from vcissuer.issuance.errors import FieldError, NotFound, Rejected
@@ -144,6 +144,10 @@ def issue_caller_credential(services: Services, body: VcApiIssueIn, *, caller: C
         except DocumentLoaderError as error:
             raise Rejected("the credential names an unknown @context",
                            errors=[FieldError("credential.@context", "unknown-context",
+                                              error.message)]) from None
+        except VcError as error:  # JSON-LD processing errors (VCDM 2.0 sections 4.3, 5.2)
+            raise Rejected("the credential is not valid JSON-LD",
+                           errors=[FieldError("credential.@context", "json-ld",
                                               error.message)]) from None
         now = services.clock()
         record = CredentialRecord(
