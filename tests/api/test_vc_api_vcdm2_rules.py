@@ -14,6 +14,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from tests.api.conftest import api_key, bearer, make_issuer
+from tests.api.test_verify_api import verify_client, world  # noqa: F401 - fixtures
 from tests.verify.vcdm2_cases import CONFORMING, NON_CONFORMING, base_credential
 from vcissuer.dids import StaticResolver
 from vcissuer.issuance.context import Services
@@ -104,3 +105,20 @@ def test_contexts_and_types_that_do_not_process_are_refused(client, setup, case)
     assert response.status_code == 422, response.text
     assert response.headers["content-type"] == "application/problem+json"
     assert response.json()["errors"][0]["field"].startswith("credential.")
+
+
+def test_verify_names_the_member_in_a_failed_structure_check(verify_client,
+                                                              world) -> None:
+    """POST /credentials/verify: a signed credential whose termsOfUse has no type (VCDM 2.0
+    section 5.5) verifies cryptographically and still fails, naming the member."""
+    _, issuer, _, _ = world
+    credential = issuer.credential(sign=False)
+    credential["termsOfUse"] = [{"id": "https://issuer.example/policies/1"}]
+    response = verify_client.post("/credentials/verify",
+                                  json={"verifiableCredential": issuer.sign(credential)})
+    assert response.status_code == 422
+    checks = {c["check"]: c for c in response.json()["checks"]}
+    assert checks["proof"]["outcome"] == "passed"
+    assert checks["structure"]["outcome"] == "failed"
+    assert any(p["message"].startswith("termsOfUse[0].type")
+               for p in checks["structure"]["problems"])
