@@ -99,3 +99,13 @@ def test_holder_as_an_object_with_id() -> None:
     did = f"did:key:{keys.public_multibase}"
     signed = _did_key_signed(_vp(holder={"id": did}), keys)
     assert verify_presentation(signed, resolver=DidKeyResolver()).verified
+
+
+def test_holder_and_id_must_be_urls() -> None:
+    """VCDM 2.0 section 4.13: holder is a URL (or an object with one); id (section 4.4) too."""
+    from vcissuer.dids import DidKeyResolver
+
+    for extra in ({"holder": "not a url"}, {"holder": {"id": 7}}, {"id": ["urn:a", "urn:b"]}):
+        report = verify_presentation(_vp(**extra), resolver=DidKeyResolver())
+        assert not report.verified, extra
+        assert report.to_json()["presentationResult"]["checks"][0]["outcome"] == "failed"

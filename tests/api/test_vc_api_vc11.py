@@ -156,3 +156,13 @@ def test_vc_1_1_as_vc_jwt_is_not_given_a_proof_context(client, setup):
     claims = json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
     credential = claims.get("vc", claims)
     assert credential["@context"] == [VC_V1]
+
+
+def test_the_data_integrity_context_is_bundled_byte_exact() -> None:
+    """VC-DI 1.0 section 2.4: the context URL's document has this SHA-256 digest."""
+    from vcissuer.credentials.conformance import bundled_resource
+
+    content = bundled_resource(DI_V2)
+    assert content is not None
+    assert hashlib.sha256(content).hexdigest() == (
+        "67f21e6e33a6c14e5ccfd2fc7865f7474fb71a04af7e94136cb399dfac8ae8f4")

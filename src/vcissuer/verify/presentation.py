@@ -14,6 +14,7 @@ from datetime import timedelta
 from typing import Any
 
 from vcissuer.clock import Clock, system_clock
+from vcissuer.credentials.conformance import is_url
 from vcissuer.dids.base import VerificationMethodResolver
 from vcissuer.errors import (
     INVALID_CHALLENGE_ERROR,
@@ -51,9 +52,12 @@ def _structure(presentation: Mapping[str, Any]) -> Check:
         problems.append(Problem(MALFORMED_VALUE_ERROR, "type must include VerifiablePresentation"))
     holder = presentation.get("holder")
     holder_id = holder.get("id") if isinstance(holder, Mapping) else holder
-    if holder is not None and not isinstance(holder_id, str):
+    if holder is not None and not is_url(holder_id):
         problems.append(Problem(MALFORMED_VALUE_ERROR, "holder must be a URL or an object with "
                                                        "an id"))
+    if "id" in presentation and not is_url(presentation["id"]):
+        problems.append(Problem(MALFORMED_VALUE_ERROR, "id must be a single URL (VCDM 2.0 "
+                                                       "section 4.4)"))
     count = len(credentials_in(presentation))
     if count > MAX_CREDENTIALS:
         problems.append(Problem(MALFORMED_VALUE_ERROR, f"{count} credentials: at most "
