@@ -109,3 +109,19 @@ def test_holder_and_id_must_be_urls() -> None:
         report = verify_presentation(_vp(**extra), resolver=DidKeyResolver())
         assert not report.verified, extra
         assert report.to_json()["presentationResult"]["checks"][0]["outcome"] == "failed"
+
+
+MANGLED = [{"type": ["NonconformingDocument"]}, {"type": 10}, {"@context": 10},
+           {"holder": {}}, {"holder": 7}, {"verifiableCredential": 10},
+           {"verifiableCredential": [None, 3]}, {"proof": "x"}, {"proof": [None]},
+           {"id": {"a": 1}}]
+
+
+def test_mangled_presentations_are_refused_not_crashed(verify_client: TestClient,
+                                                       world) -> None:
+    """VCDM 2.0 section 1.3: verifiers MUST produce errors for non-conforming documents."""
+    for change in MANGLED:
+        vp = {**_vp(), **change}
+        response = verify_client.post("/presentations/verify",
+                                      json={"verifiablePresentation": vp})
+        assert response.status_code in (400, 422), (change, response.text)
