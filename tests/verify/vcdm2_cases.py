@@ -141,6 +141,8 @@ NON_CONFORMING: dict[str, tuple[str, Mutation, str]] = {
         "id": 12345, "type": "JsonSchema"}), "credentialSchema[0].id"),
     "credentialStatus without type": ("4.10", _set(credentialStatus={
         "id": "https://university.example/status/24"}), "credentialStatus[0].type"),
+    "credentialStatus type a number": ("4.10/4.5", _set(credentialStatus={
+        "id": "https://university.example/status/24", "type": 2}), "credentialStatus[0].type"),
     "credentialStatus id not a URL": ("4.10", _set(credentialStatus={
         "id": 24, "type": "ExampleStatusEntry"}), "credentialStatus[0].id"),
     "credentialStatus with two ids": ("4.10", _set(credentialStatus={
