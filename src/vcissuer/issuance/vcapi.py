@@ -7,12 +7,14 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
+from datetime import datetime
 from typing import Any
 from urllib.parse import urlsplit
 
-from vcissuer.clock import parse_datetime
+from vcissuer.clock import format_datetime, parse_datetime
+from vcissuer.credentials.conformance import data_model_violations
 from vcissuer.credentials.contexts import VC_V1, VC_V2
-from vcissuer.errors import DocumentLoaderError, JwtError, SafeModeError
+from vcissuer.errors import DocumentLoaderError, JwtError, SafeModeError, VcError
 from vcissuer.issuance.access import ISSUE, Caller, authorize
 from vcissuer.issuance.context import Services
 from vcissuer.issuance.errors import FieldError, NotFound, Rejected
@@ -29,7 +31,7 @@ from vcissuer.store import (
 )
 from vcissuer.verify import issuer_id as issuer_of
 
-__all__ = ["check_credential_shape", "issue_caller_credential"]
+__all__ = ["check_credential_shape", "issue_caller_credential", "with_issuance_date"]
 
 
 def _is_url(value: Any) -> bool:
@@ -65,10 +67,6 @@ def check_credential_shape(credential: Mapping[str, Any]) -> list[FieldError]:
     if issuer_of(credential) is None:
         errors.append(FieldError("credential.issuer", "required",
                                  "issuer must be a URL or an object with an id"))
-    for subject in _objects(subjects):
-        if isinstance(subject, dict) and "id" in subject and not _is_url(subject["id"]):
-            errors.append(FieldError("credential.credentialSubject.id", "url",
-                                     f"{subject['id']!r} is not a URL"))
     v1 = isinstance(context, list) and context and context[0] == VC_V1
     start_key, end_key = ("issuanceDate", "expirationDate") if v1 else ("validFrom", "validUntil")
     if v1 and start_key not in credential:
@@ -84,26 +82,33 @@ def check_credential_shape(credential: Mapping[str, Any]) -> list[FieldError]:
     if len(moments) == 2 and moments[start_key] > moments[end_key]:
         errors.append(FieldError(f"credential.{start_key}", "before-end",
                                  f"{start_key} is after {end_key}"))
-    for key, required in (("credentialStatus", ("type",)), ("credentialSchema", ("id", "type"))):
-        if key not in credential:
-            continue
-        for i, entry in enumerate(_objects(credential[key])):
-            if not isinstance(entry, dict) or any(not entry.get(k) for k in required):
-                errors.append(FieldError(f"credential.{key}[{i}]", "malformed",
-                                         f"each {key} needs {' and '.join(required)}"))
-            elif "id" in entry and not _is_url(entry["id"]):
-                errors.append(FieldError(f"credential.{key}[{i}].id", "url",
-                                         f"{entry['id']!r} is not a URL"))
+    # VCDM typed objects, subject ids, names and descriptions, related resources.
+    errors += [FieldError(f"credential.{v.path}", v.rule, v.message)
+               for v in data_model_violations(credential, version="1.1" if v1 else "2.0")]
     if "proof" in credential:
         errors.append(FieldError("credential.proof", "unsigned",
                                  "send the credential without a proof"))
     return errors
 
 
+def with_issuance_date(credential: dict[str, Any], now: datetime) -> dict[str, Any]:
+    """A VCDM 1.1 credential sent without ``issuanceDate`` gets the issuer's now.
+
+    VCDM 1.1 section 4.6 "Issuance Date" requires it; the issuer sets it, as the VC-API
+    reference issuers do (UTC, whole seconds, ``Z``). VCDM 2.0's ``validFrom`` is optional and
+    left alone.
+    """
+    context = credential.get("@context")
+    if (isinstance(context, list) and context and context[0] == VC_V1
+            and "issuanceDate" not in credential):
+        return {**credential, "issuanceDate": format_datetime(now)}
+    return credential
+
+
 def issue_caller_credential(services: Services, body: VcApiIssueIn, *, caller: Caller,
                             idempotency_key: str | None = None) -> dict[str, Any]:
     """Sign ``body.credential`` for an issuer the caller may use; store it as issued."""
-    credential = body.credential
+    credential = with_issuance_date(body.credential, services.clock())
     with services.db.session_scope() as session:
         slug = body.options.issuer_slug
         if slug is None:
@@ -147,6 +152,10 @@ def issue_caller_credential(services: Services, body: VcApiIssueIn, *, caller: C
         except JwtError as error:
             raise Rejected("the credential cannot be signed as a VC-JWT",
                            errors=[FieldError("credential", "vc-jwt", error.message)]) from None
+        except VcError as error:  # JSON-LD processing errors (VCDM 2.0 sections 4.3, 5.2)
+            raise Rejected("the credential is not valid JSON-LD",
+                           errors=[FieldError("credential.@context", "json-ld",
+                                              error.message)]) from None
         now = services.clock()
         record = CredentialRecord(
             id=new_id(), issuer_id=issuer.id, achievement_id=None, recipient_hash=None,

@@ -33,10 +33,19 @@ from vcissuer.proofs.suites.ed25519_signature_2020 import Ed25519Signature2020
 from vcissuer.proofs.suites.eddsa_jcs_2022 import EddsaJcs2022
 from vcissuer.proofs.suites.eddsa_rdfc_2022 import EddsaRdfc2022
 
-__all__ = ["DEFAULT_SUITES", "add_proof", "verify_proofs"]
+__all__ = ["DATA_INTEGRITY_V2", "DEFAULT_SUITES", "add_proof", "verify_proofs",
+           "with_proof_context"]
 
 # The first signs by default; the verifier picks the one whose matches() accepts the proof.
 DEFAULT_SUITES: tuple[Cryptosuite, ...] = (EddsaRdfc2022(), EddsaJcs2022(), Ed25519Signature2020())
+
+DATA_INTEGRITY_V2 = "https://w3id.org/security/data-integrity/v2"
+# Contexts that define the DataIntegrityProof terms (VC-DI section 2.4; VCDM 2.0 section 4.3).
+_DEFINE_PROOF_TERMS = frozenset({
+    "https://www.w3.org/ns/credentials/v2",
+    DATA_INTEGRITY_V2,
+    "https://w3id.org/security/data-integrity/v1",
+})
 
 # Resolution failures that mean "the key is not allowed", not "could not find out".
 _INVALID_RESOLUTION = {
@@ -74,6 +83,23 @@ def _chain_input(
     return {**unsecured, "proof": matching}
 
 
+def with_proof_context(document: dict[str, Any]) -> dict[str, Any]:
+    """``document`` with the Data Integrity v2 context appended when no context it names
+    defines the proof terms (a VCDM 1.1 credential or presentation).
+
+    https://www.w3.org/TR/vc-data-integrity/#add-proof with #contexts-and-vocabularies: the
+    proof configuration is canonicalized with the document's ``@context``, so that context must
+    define ``DataIntegrityProof``, ``cryptosuite``, ``created`` ...; a VCDM 2.0 document's base
+    context already does and is never changed. The context is appended last, as the reference
+    implementations do.
+    """
+    context = document.get("@context")
+    contexts = context if isinstance(context, list) else [] if context is None else [context]
+    if any(isinstance(c, str) and c in _DEFINE_PROOF_TERMS for c in contexts):
+        return document
+    return {**document, "@context": [*contexts, DATA_INTEGRITY_V2]}
+
+
 def add_proof(
     document: Mapping[str, Any],
     *,
@@ -109,6 +135,8 @@ def add_proof(
     # One JSON round trip copies faster than copy.deepcopy and refuses non-JSON values early.
     unsecured = _json_copy({k: v for k, v in document.items() if k != "proof"})
     options: dict[str, Any] = suite.proof_options()
+    if options.get("type") == "DataIntegrityProof":
+        unsecured = with_proof_context(unsecured)
     if proof_id is not None:
         options["id"] = proof_id
     options["created"] = format_datetime(created or clock())

@@ -14,6 +14,7 @@ from datetime import timedelta
 from typing import Any
 
 from vcissuer.clock import Clock, system_clock
+from vcissuer.credentials.conformance import is_url
 from vcissuer.dids.base import VerificationMethodResolver
 from vcissuer.errors import (
     INVALID_CHALLENGE_ERROR,
@@ -22,7 +23,7 @@ from vcissuer.errors import (
 )
 from vcissuer.jsonld import DocumentCanonicalizer
 from vcissuer.proofs import Authentication, verify_proofs
-from vcissuer.proofs.result import Problem
+from vcissuer.proofs.result import Problem, ProofResult
 from vcissuer.verify.credential_status import StatusListCache
 from vcissuer.verify.documents import Retrieved
 from vcissuer.verify.malformed import malformed_proofs
@@ -51,9 +52,12 @@ def _structure(presentation: Mapping[str, Any]) -> Check:
         problems.append(Problem(MALFORMED_VALUE_ERROR, "type must include VerifiablePresentation"))
     holder = presentation.get("holder")
     holder_id = holder.get("id") if isinstance(holder, Mapping) else holder
-    if holder is not None and not isinstance(holder_id, str):
+    if holder is not None and not is_url(holder_id):
         problems.append(Problem(MALFORMED_VALUE_ERROR, "holder must be a URL or an object with "
                                                        "an id"))
+    if "id" in presentation and not is_url(presentation["id"]):
+        problems.append(Problem(MALFORMED_VALUE_ERROR, "id must be a single URL (VCDM 2.0 "
+                                                       "section 4.4)"))
     count = len(credentials_in(presentation))
     if count > MAX_CREDENTIALS:
         problems.append(Problem(MALFORMED_VALUE_ERROR, f"{count} credentials: at most "
@@ -102,19 +106,7 @@ def verify_presentation(
                                purpose=Authentication(challenge=challenge, domain=domain),
                                clock=clock, canonicalizer=canonicalizer)
         proof = Check.from_problems("proof", proofs.all_problems(), detail="authentication")
-        problems = []
-        if holder is None:
-            problems.append(Problem(INVALID_VERIFICATION_METHOD,
-                                    "a signed presentation must name its holder"))
-        for result in proofs.results:
-            if result.controller is None:
-                problems.append(Problem(INVALID_VERIFICATION_METHOD,
-                                        "the holder's key could not be resolved", kind="error"))
-            elif holder is not None and result.controller != holder:
-                problems.append(Problem(
-                    INVALID_VERIFICATION_METHOD,
-                    f"the presentation is signed by {result.controller!r}, not its holder"))
-        holder_check = Check.from_problems("holder", problems, detail=holder or "")
+        holder_check = _check_holder(holder, proofs.results)
     reports = tuple(
         verify_credential(credential, resolver=resolver, retrieved=retrieved, clock=clock,
                           skew=skew, canonicalizer=canonicalizer,
@@ -123,3 +115,27 @@ def verify_presentation(
         for index, credential in enumerate(credentials_in(presentation)[:MAX_CREDENTIALS])
     )
     return PresentationReport(checks=(structure, proof, holder_check), credentials=reports)
+
+
+def _check_holder(holder: str | None, results: tuple[ProofResult, ...]) -> Check:
+    """When the presentation names a holder, each proof's key must be the holder's.
+
+    VCDM 2.0 section 4.13 "Verifiable Presentations": ``holder`` is optional. Without one, the
+    proofs still authenticate whoever signed (with the challenge and domain asked for), and
+    the report says who that was.
+    """
+    if holder is None:
+        signers = sorted({r.controller for r in results if r.controller is not None})
+        detail = f"signed by {', '.join(signers)}" if signers else ""
+        return Check("holder", Outcome.NOT_APPLICABLE,
+                     detail=f"the presentation names no holder; {detail}".rstrip("; "))
+    problems = []
+    for result in results:
+        if result.controller is None:
+            problems.append(Problem(INVALID_VERIFICATION_METHOD,
+                                    "the holder's key could not be resolved", kind="error"))
+        elif result.controller != holder:
+            problems.append(Problem(
+                INVALID_VERIFICATION_METHOD,
+                f"the presentation is signed by {result.controller!r}, not its holder"))
+    return Check.from_problems("holder", problems, detail=holder)

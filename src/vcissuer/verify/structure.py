@@ -24,6 +24,7 @@ from typing import Any
 
 import jsonschema_rs
 
+from vcissuer.credentials.conformance import data_model_violations
 from vcissuer.credentials.schema import KNOWN_SCHEMA_URLS, SchemaProblem, validate_against
 from vcissuer.errors import MALFORMED_VALUE_ERROR
 from vcissuer.net.errors import RETRIEVAL_ERROR
@@ -142,6 +143,9 @@ def _data_model_problems(credential: Mapping[str, Any], version: str) -> list[Pr
         problems.append(_invalid("credentialSubject must be a non-empty object or objects"))
     if version == "1.1" and "issuanceDate" not in credential:
         problems.append(_invalid("a VCDM 1.1 credential must have an issuanceDate"))
+    # Typed objects, subject ids, names and descriptions, related resources (and their digests).
+    problems += [_invalid(f"{v.path}: {v.message}")
+                 for v in data_model_violations(credential, version=version)]
     return problems
 
 
