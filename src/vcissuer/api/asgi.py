@@ -5,6 +5,7 @@ from __future__ import annotations
 from fastapi import FastAPI
 
 from vcissuer.api.app import create_app
+from vcissuer.api.ratelimit import Limit
 from vcissuer.issuance.context import Services
 from vcissuer.settings import Settings, get_settings
 
@@ -23,5 +24,10 @@ def services_from(settings: Settings) -> Services:
 
 def app_from_env() -> FastAPI:
     settings = get_settings()
-    return create_app(services_from(settings), max_body_bytes=settings.max_body_bytes,
-                      threads=settings.threads, serving=True)
+    return create_app(
+        services_from(settings), max_body_bytes=settings.max_body_bytes,
+        threads=settings.threads, serving=True,
+        rate_limits={family: Limit(rate, burst)
+                     for family, (rate, burst) in settings.rate_limits().items()},
+        trusted_proxies=settings.trusted_proxies,
+        anonymous_threads=settings.anonymous_threads, anonymous_queue=settings.anonymous_queue)

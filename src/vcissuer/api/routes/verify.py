@@ -15,9 +15,11 @@ from fastapi import APIRouter, Depends, FastAPI, Query, Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 
+from vcissuer.api.admission import anonymous_limiter
 from vcissuer.api.problems import BadRequest
 from vcissuer.net import FetchPolicy, FetchRefused
 from vcissuer.verify import PresentationReport, VerificationReport, Verifier
+from vcissuer.web import page_verifier
 
 __all__ = ["VerifyCredentialIn", "VerifyPresentationIn", "VerifyUrlIn", "router"]
 
@@ -36,11 +38,14 @@ _RESPONSES: dict[int | str, dict[str, Any]] = {
 
 def _default_verifier(app: FastAPI) -> Verifier:
     """This service's verifier: the policy set on ``app.state.verify_policy``, or the default
-    one, which trusts only the service's own origin beyond the public internet."""
+    one, which trusts only the service's own origin beyond the public internet. Our own
+    documents are read from the database and no other URL of our origin is fetched
+    (:class:`vcissuer.web.LocalFetcher`); its CPU-bound work runs in the anonymous share of
+    the worker's threads (:mod:`vcissuer.api.admission`)."""
     policy = getattr(app.state, "verify_policy", None)
     if policy is None:
         policy = FetchPolicy.for_service(app.state.services.base_url)
-    return Verifier.create(policy, clock=app.state.services.clock)
+    return page_verifier(app.state.services, policy=policy, gate=anonymous_limiter(app))
 
 
 @asynccontextmanager
