@@ -53,7 +53,9 @@ def create_app(services: Services, *, max_body_bytes: int = 4 * 1024 * 1024,
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         if threads is not None:
-            anyio.to_thread.current_default_thread_limiter().total_tokens = threads
+            # At least one token more than anonymous work may take (admission.py).
+            anyio.to_thread.current_default_thread_limiter().total_tokens = max(
+                threads, app.state.admission.threads + 1)
         if serving:
             prepare_worker(services)
         yield
