@@ -63,7 +63,7 @@ class Settings(BaseSettings):
     # None by default: the client is the connection's peer.
     trusted_proxies: Annotated[tuple[str, ...], NoDecode] = ()
     # Admission (api/admission.py), per worker: request jobs of anonymous verification running
-    # at once (default and most: THREADS - 1, so one is always left for /health and the
+    # at once (default 1, at most THREADS - 1, so one is always left for /health and the
     # authenticated routes), and how many more verification requests may wait; past that, 503.
     anonymous_threads: int | None = Field(default=None, ge=1, le=255)
     anonymous_queue: int = Field(default=16, ge=0, le=100_000)

@@ -51,18 +51,19 @@ def _overloaded(response: httpx.Response) -> None:
 
 
 def test_share_of_a_worker() -> None:
-    assert Admission.for_worker(4).threads == 3
-    assert Admission.for_worker(4, threads=2).threads == 2
+    assert Admission.for_worker(4).threads == 1
+    assert Admission.for_worker(4, threads=3).threads == 3
     assert Admission.for_worker(4, threads=9).threads == 3  # never all of them
     assert Admission.for_worker(1).threads == 1  # the app then runs 2 thread jobs at once
-    assert Admission.for_worker(4, queue=5).capacity == 8
+    assert Admission.for_worker(4, threads=2, queue=5).capacity == 7
     with pytest.raises(ValueError, match="queue"):
         Admission(threads=1, queue=-1)
 
 
 @pytest.fixture
 def lms(services: Services) -> Iterator[tuple[TestClient, dict[str, str], str]]:
-    app = create_app(services, threads=4, anonymous_queue=2, rate_limits=NO_LIMIT)
+    app = create_app(services, threads=4, anonymous_threads=3, anonymous_queue=2,
+                     rate_limits=NO_LIMIT)
     with TestClient(app) as client:
         make_issuer(client, bearer(api_key(services)))
         headers = bearer(api_key(services, issuer_slug="uni"))
@@ -173,3 +174,26 @@ def test_anonymous_jobs_wait_for_their_share_while_health_and_issuing_run(lms) -
         portal.call(gate.release_on_behalf_of, borrower)
     thread.join(timeout=30)
     assert verified["response"].status_code == 200, verified["response"].text
+
+
+def test_admission_is_set_from_settings_and_keeps_a_thread_in_reserve(services: Services
+                                                                       ) -> None:
+    import anyio.to_thread
+
+    from vcissuer.api.asgi import app_options
+    from vcissuer.settings import Settings
+
+    def worker_threads(client: TestClient) -> float:
+        assert client.portal is not None
+        return client.portal.call(
+            lambda: anyio.to_thread.current_default_thread_limiter().total_tokens)
+
+    settings = Settings.for_tests(threads=4, anonymous_threads=2, anonymous_queue=5)
+    with TestClient(create_app(services, **app_options(settings))) as client:
+        admission = client.app.state.admission
+        assert (admission.threads, admission.queue) == (2, 5)
+        assert worker_threads(client) == 4
+    # One request job per worker: anonymous work gets one, and one more is kept in reserve.
+    with TestClient(create_app(services, threads=1)) as client:
+        assert client.app.state.admission.threads == 1
+        assert worker_threads(client) == 2

@@ -8,10 +8,11 @@ issue requests waited behind minutes of verifications. Now, per worker process:
   ``threads + queue`` are in progress; past that they are answered at once with 503
   problem+json and ``Retry-After`` instead of waiting.
 - Their CPU-bound jobs (the pipeline, local reads of our own documents; the pages' verifier
-  too) pass through :attr:`Admission.gate`, a capacity limiter of ``threads`` tokens, before
-  taking one of the worker's ``VCISSUER_THREADS`` thread tokens. ``threads`` is at most
-  ``VCISSUER_THREADS - 1``, so one thread token is always left for everything else: ``/health``
-  and the authenticated routes (issuing) never wait behind anonymous work.
+  too) pass through :attr:`Admission.gate`, a capacity limiter of ``threads`` tokens
+  (``VCISSUER_ANONYMOUS_THREADS``, default 1), before taking one of the worker's
+  ``VCISSUER_THREADS`` thread tokens. ``threads`` is at most ``VCISSUER_THREADS - 1``, so a
+  thread token is always left for everything else: ``/health`` and the authenticated routes
+  (issuing) never wait behind anonymous work.
 
 A request from a vcissuer verifier's own fetcher (its User-Agent) to a verification route is
 refused (403): fetching a verification endpoint is never a step of verifying a credential, and
@@ -54,9 +55,13 @@ class Admission:
     def for_worker(cls, worker_threads: int, *, threads: int | None = None,
                    queue: int = 16) -> Admission:
         """The share of a worker running ``worker_threads`` jobs at once: ``threads`` (default
-        all but one of them), never more than ``worker_threads - 1`` (and at least 1)."""
-        most = max(1, worker_threads - 1)
-        return cls(threads=min(threads or most, most), queue=queue)
+        1), never more than ``worker_threads - 1`` (and at least 1).
+
+        One thread is the default because verification holds the GIL: a second anonymous
+        thread adds no verifications per second, it only takes turns on the GIL from the
+        event loop (which answers /health and turns the overflow away) and from issuing.
+        """
+        return cls(threads=min(threads or 1, max(1, worker_threads - 1)), queue=queue)
 
     @property
     def capacity(self) -> int:
