@@ -133,3 +133,18 @@ def test_a_verifiers_fetcher_may_not_ask_us_to_verify(live: Live) -> None:
     # What a verifier legitimately fetches from us is still served to it.
     document = live.http.get("/issuers/uni/did.json", headers={"User-Agent": USER_AGENT})
     assert document.status_code == 200
+
+
+def test_a_status_list_named_at_our_own_verify_url_could_not_be_checked(live: Live) -> None:
+    """A credential that names our /verify as its status list: that check is "could not
+    check" (the report says why), and the list is not requested."""
+    credential = dict(live.issued["credential"])
+    credential["credentialStatus"] = {
+        **credential["credentialStatus"],
+        "statusListCredential": _verify_url(live.base, f"{live.base}/credentials/x")}
+    response = live.http.post("/credentials/verify", json={"verifiableCredential": credential})
+    assert response.status_code == 422, response.text
+    status = next(c for c in response.json()["checks"] if c["check"] == "status")
+    assert status["outcome"] == "could not check", status
+    assert "does not send requests to itself" in str(status)
+    assert live.hits == ["/credentials/verify"]
