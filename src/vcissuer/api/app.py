@@ -10,7 +10,7 @@ import anyio.to_thread
 from fastapi import FastAPI
 
 from vcissuer import __version__
-from vcissuer.api.admission import Admission, AdmissionControl
+from vcissuer.api.admission import ANONYMOUS_PATHS, Admission, AdmissionControl
 from vcissuer.api.errors import install_error_handlers
 from vcissuer.api.limits import BodySizeLimit
 from vcissuer.api.openapi import document_problems
@@ -92,7 +92,8 @@ def create_app(services: Services, *, max_body_bytes: int = 4 * 1024 * 1024,
 
     def openapi() -> dict[str, Any]:
         if app.openapi_schema is None:
-            document_problems(generate(), limited_paths=PUBLIC_LIMITED_PATHS)
+            document_problems(generate(), limited_paths=PUBLIC_LIMITED_PATHS,
+                              admitted_paths=ANONYMOUS_PATHS)
         return app.openapi_schema or {}
 
     app.openapi = openapi  # type: ignore[method-assign]

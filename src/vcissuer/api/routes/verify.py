@@ -33,6 +33,8 @@ _RESPONSES: dict[int | str, dict[str, Any]] = {
     422: {**_REPORT, "description": "not verified: the same report (or, for a request that "
                                     "does not match the schema, problem+json)"},
     429: {"description": "too many requests from this address (Retry-After)"},
+    503: {"description": "the worker's share for anonymous verification is full: retry after "
+                         "Retry-After seconds"},
 }
 
 
