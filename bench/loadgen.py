@@ -55,9 +55,10 @@ class _Connection:
 
 async def open_loop(base: str, path: str, headers: dict[str, str],
                     body: Callable[[int], Any] | None, *, rate: float, seconds: float,
-                    method: str = "POST") -> Result:
+                    method: str = "POST", start_at: float | None = None) -> Result:
     """POST ``body(i)`` as JSON to ``path`` at ``rate`` per second for ``seconds`` (with
-    ``body`` None: ``method`` without a body, a GET say)."""
+    ``body`` None: ``method`` without a body, a GET say), from ``start_at`` (``time.time()``,
+    so that generators in several processes start together) or now."""
     url = urlsplit(base)
     host, port = url.hostname or "127.0.0.1", url.port or 80
     fixed = "".join(f"{name}: {value}\r\n" for name, value in headers.items())
@@ -99,6 +100,8 @@ async def open_loop(base: str, path: str, headers: dict[str, str],
     gc.disable()
     try:
         tasks = []
+        if start_at is not None:
+            await asyncio.sleep(max(0.0, start_at - time.time()))
         begin = time.perf_counter()
         for i in range(count):
             scheduled = begin + i / rate
