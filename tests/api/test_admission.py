@@ -88,7 +88,12 @@ def test_with_the_anonymous_share_full_verification_is_503_and_issuing_goes_on(l
     issued = client.post("/issuers/uni/credentials", headers=headers,
                          json=assessment(achievement))
     assert issued.status_code == 201, issued.text
-    assert client.get(f"/credentials/{issued.json()['id']}").status_code == 200
+    credential = f"/credentials/{issued.json()['id']}"
+    # The credential as issued is a plain read; its badge page verifies, its images bake.
+    assert client.get(credential).status_code == 200
+    assert client.get(credential + ".json").status_code == 200
+    _overloaded(client.get(credential, headers={"Accept": "text/html,*/*;q=0.8"}))
+    _overloaded(client.get(credential + ".png"))
 
     admission.leave()
     assert client.post("/credentials/verify", json={}).status_code == 422

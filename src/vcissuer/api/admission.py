@@ -4,9 +4,11 @@ Anyone may ask for a verification, and each costs CPU (canonicalization, signatu
 alone, a flood of them queued without bound in a worker's thread pool: ``/health`` and the LMS's
 issue requests waited behind minutes of verifications. Now, per worker process:
 
-- Verification requests (:data:`ANONYMOUS_PATHS`) are *admitted* while fewer than
-  ``threads + queue`` are in progress; past that they are answered at once with 503
-  problem+json and ``Retry-After`` instead of waiting.
+- Verification requests (:data:`ANONYMOUS_PATHS`), badge pages (``GET /credentials/{id}``
+  asking for HTML: each view verifies) and baked badges (``.png``/``.svg``) are *admitted*
+  while fewer than ``threads + queue`` are in progress; past that they are answered at once
+  with 503 problem+json and ``Retry-After`` instead of waiting. The credential as issued
+  (JSON, JWT) is a plain read and is not counted.
 - Their CPU-bound jobs (the pipeline, local reads of our own documents; the pages' verifier
   too) pass through :attr:`Admission.gate`, a capacity limiter of ``threads`` tokens
   (``VCISSUER_ANONYMOUS_THREADS``, default 1), before taking one of the worker's
@@ -22,6 +24,7 @@ refusing it ends a loop through another name of this service at its first step.
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 import anyio
@@ -29,12 +32,14 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from vcissuer.api.ratelimit import VERIFY_PATHS, matches
 from vcissuer.net.fetch import USER_AGENT
+from vcissuer.web.negotiation import prefers_html
 
 __all__ = ["ANONYMOUS_PATHS", "Admission", "AdmissionControl", "anonymous_limiter"]
 
 ANONYMOUS_PATHS = VERIFY_PATHS
 RETRY_AFTER = 1  # seconds: an anonymous slot frees within milliseconds
 _FETCHER_AGENT = USER_AGENT.partition("/")[0].encode() + b"/"
+_CREDENTIAL = re.compile(r"^/credentials/[^/]+$")
 
 
 class Admission:
@@ -94,8 +99,9 @@ def _problem(status: int, title: str, slug: str, detail: str, instance: str,
 
 
 class AdmissionControl:
-    """ASGI middleware: admits requests to :data:`ANONYMOUS_PATHS` within ``app.state.admission``
-    (503 + Retry-After when full); other requests pass untouched."""
+    """ASGI middleware: admits anonymous CPU-bound requests (verification routes, badge pages
+    and images) within ``app.state.admission`` (503 + Retry-After when full); other requests
+    pass untouched."""
 
     def __init__(self, app: ASGIApp, *, paths: tuple[str, ...] = ANONYMOUS_PATHS) -> None:
         self.app = app
@@ -104,10 +110,11 @@ class AdmissionControl:
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         path = scope.get("path", "") if scope["type"] == "http" else ""
         admission = getattr(getattr(scope.get("app"), "state", None), "admission", None)
-        if not path or not matches(path, self.paths) or not isinstance(admission, Admission):
+        verification = bool(path) and matches(path, self.paths)
+        if not isinstance(admission, Admission) or not (verification or _badge(scope, path)):
             await self.app(scope, receive, send)
             return
-        if _from_a_verifier(scope):
+        if verification and _header(scope, b"user-agent").startswith(_FETCHER_AGENT):
             start, body = _problem(
                 403, "Forbidden", "verification-loop",
                 "verification requests from a credential verifier's fetcher are refused: "
@@ -127,6 +134,13 @@ class AdmissionControl:
         await send({"type": "http.response.body", "body": body})
 
 
-def _from_a_verifier(scope: Scope) -> bool:
-    return any(name == b"user-agent" and value.startswith(_FETCHER_AGENT)
-               for name, value in scope.get("headers", ()))
+def _header(scope: Scope, wanted: bytes) -> bytes:
+    return next((value for name, value in scope.get("headers", ()) if name == wanted), b"")
+
+
+def _badge(scope: Scope, path: str) -> bool:
+    """A badge page (it verifies the credential) or a baked badge image."""
+    if scope.get("method") != "GET" or not _CREDENTIAL.match(path):
+        return False
+    return path.endswith((".png", ".svg")) or \
+        prefers_html(_header(scope, b"accept").decode("latin-1"))
