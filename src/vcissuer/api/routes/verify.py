@@ -32,6 +32,8 @@ _RESPONSES: dict[int | str, dict[str, Any]] = {
     400: {"description": "not a credential at all, or a URL that is not fetched"},
     422: {**_REPORT, "description": "not verified: the same report (or, for a request that "
                                     "does not match the schema, problem+json)"},
+    403: {"description": "a request from a credential verifier's fetcher (its User-Agent): "
+                         "fetching a verification endpoint is never a step of verifying"},
     429: {"description": "too many requests from this address (Retry-After)"},
     503: {"description": "the worker's share for anonymous verification is full: retry after "
                          "Retry-After seconds"},
