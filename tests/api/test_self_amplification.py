@@ -90,8 +90,14 @@ def test_our_own_credential_verifies_without_a_request_to_ourselves(live: Live) 
     assert response.status_code == 200, response.text
     baked = live.http.post("/verify/url", json={"url": own + ".png"})
     assert baked.status_code == 200, baked.text
+    presentation = {"@context": ["https://www.w3.org/ns/credentials/v2"],
+                    "type": ["VerifiablePresentation"],
+                    "verifiableCredential": [live.issued["credential"]]}
+    response = live.http.post("/presentations/verify",
+                              json={"verifiablePresentation": presentation})
+    assert response.status_code == 200, response.text
     assert [hit.partition("?")[0] for hit in live.hits] == \
-        ["/verify", "/credentials/verify", "/verify/url"]
+        ["/verify", "/credentials/verify", "/verify/url", "/presentations/verify"]
 
 
 @pytest.mark.parametrize("depth", [1, 3])
