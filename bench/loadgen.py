@@ -54,8 +54,11 @@ class _Connection:
 
 
 async def open_loop(base: str, path: str, headers: dict[str, str],
-                    body: Callable[[int], Any], *, rate: float, seconds: float) -> Result:
-    """POST ``body(i)`` as JSON to ``path`` at ``rate`` per second for ``seconds``."""
+                    body: Callable[[int], Any] | None, *, rate: float, seconds: float,
+                    method: str = "POST", start_at: float | None = None) -> Result:
+    """POST ``body(i)`` as JSON to ``path`` at ``rate`` per second for ``seconds`` (with
+    ``body`` None: ``method`` without a body, a GET say), from ``start_at`` (``time.time()``,
+    so that generators in several processes start together) or now."""
     url = urlsplit(base)
     host, port = url.hostname or "127.0.0.1", url.port or 80
     fixed = "".join(f"{name}: {value}\r\n" for name, value in headers.items())
@@ -64,14 +67,14 @@ async def open_loop(base: str, path: str, headers: dict[str, str],
     latencies: list[float] = []
     statuses: list[int] = []
     errors = 0
-    payloads = [json.dumps(body(i)).encode() for i in range(count)]
+    payloads = [json.dumps(body(i)).encode() if body else b"" for i in range(count)]
+    typed = "Content-Type: application/json\r\n" if body else ""
 
     async def one(i: int, scheduled: float) -> None:
         nonlocal errors
         payload = payloads[i]
-        head = (f"POST {path} HTTP/1.1\r\nHost: {host}:{port}\r\n{fixed}"
-                f"Content-Type: application/json\r\nContent-Length: {len(payload)}\r\n\r\n"
-                ).encode()
+        head = (f"{method} {path} HTTP/1.1\r\nHost: {host}:{port}\r\n{fixed}"
+                f"{typed}Content-Length: {len(payload)}\r\n\r\n").encode()
         connection = None
         while idle and connection is None:
             used, candidate = idle.pop()
@@ -97,6 +100,8 @@ async def open_loop(base: str, path: str, headers: dict[str, str],
     gc.disable()
     try:
         tasks = []
+        if start_at is not None:
+            await asyncio.sleep(max(0.0, start_at - time.time()))
         begin = time.perf_counter()
         for i in range(count):
             scheduled = begin + i / rate

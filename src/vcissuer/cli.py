@@ -254,6 +254,9 @@ def cmd_serve(args: argparse.Namespace, out: TextIO) -> int:
     serve(
         host=settings.host, port=settings.port, workers=args.workers,
         log_level=settings.log_level,
+        # uvicorn would believe X-Forwarded-For from 127.0.0.1 (or FORWARDED_ALLOW_IPS);
+        # the app decides, from VCISSUER_TRUSTED_PROXIES (api/ratelimit.py).
+        proxy_headers=False,
         ssl_certfile=str(settings.tls_certfile) if settings.tls_certfile else None,
         ssl_keyfile=str(settings.tls_keyfile) if settings.tls_keyfile else None,
     )

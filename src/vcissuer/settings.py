@@ -7,12 +7,18 @@ of patching the environment.
 
 from __future__ import annotations
 
+import ipaddress
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Literal, Self
+from typing import Annotated, Any, Literal, Self
 
 from pydantic import Field, SecretStr, field_validator, model_validator
-from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
+from pydantic_settings import (
+    BaseSettings,
+    NoDecode,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+)
 
 __all__ = ["MIB", "LogLevel", "Settings", "get_settings"]
 
@@ -47,6 +53,20 @@ class Settings(BaseSettings):
     # GIL, so more threads add switching, not throughput: a few keep latency low under load.
     threads: int = Field(default=4, ge=1, le=256)
     log_level: LogLevel = "info"
+    # Per-client-address limits of the public routes, per family (api/ratelimit.py): requests
+    # per second (0: no limit) and burst.
+    rate_limit_verify: float = Field(default=5.0, ge=0)
+    rate_limit_verify_burst: int = Field(default=20, ge=1)
+    rate_limit_wallet: float = Field(default=5.0, ge=0)
+    rate_limit_wallet_burst: int = Field(default=20, ge=1)
+    # Proxies whose X-Forwarded-For is believed: addresses or CIDR ranges, comma-separated.
+    # None by default: the client is the connection's peer.
+    trusted_proxies: Annotated[tuple[str, ...], NoDecode] = ()
+    # Admission (api/admission.py), per worker: request jobs of anonymous verification running
+    # at once (default 1, at most THREADS - 1, so one is always left for /health and the
+    # authenticated routes), and how many more verification requests may wait; past that, 503.
+    anonymous_threads: int | None = Field(default=None, ge=1, le=255)
+    anonymous_queue: int = Field(default=16, ge=0, le=100_000)
 
     @field_validator("base_url")
     @classmethod
@@ -62,6 +82,26 @@ class Settings(BaseSettings):
         if not value.startswith(("sqlite:", "postgresql:", "postgresql+", "postgres:")):
             raise ValueError("database_url must be a sqlite:// or postgresql:// URL")
         return value
+
+    @field_validator("trusted_proxies", mode="before")
+    @classmethod
+    def _proxies_are_networks(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            value = [part for part in value.replace(",", " ").split() if part]
+        if isinstance(value, list | tuple):
+            for entry in value:
+                try:
+                    ipaddress.ip_network(str(entry).strip(), strict=False)
+                except ValueError:
+                    raise ValueError(f"trusted_proxies: {str(entry)[:60]!r} is not an IP "
+                                     "address or CIDR range") from None
+            return tuple(str(entry).strip() for entry in value)
+        return value
+
+    def rate_limits(self) -> dict[str, tuple[float, int]]:
+        """``{family: (rate, burst)}`` of the public routes (api/ratelimit.py)."""
+        return {"verify": (self.rate_limit_verify, self.rate_limit_verify_burst),
+                "wallet": (self.rate_limit_wallet, self.rate_limit_wallet_burst)}
 
     @field_validator("log_level", mode="before")
     @classmethod

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterable, Mapping
 from contextlib import asynccontextmanager
 from typing import Any
 
@@ -10,10 +10,11 @@ import anyio.to_thread
 from fastapi import FastAPI
 
 from vcissuer import __version__
+from vcissuer.api.admission import ANONYMOUS_PATHS, Admission, AdmissionControl
 from vcissuer.api.errors import install_error_handlers
 from vcissuer.api.limits import BodySizeLimit
 from vcissuer.api.openapi import document_problems
-from vcissuer.api.ratelimit import PUBLIC_LIMITED_PATHS, RateLimit
+from vcissuer.api.ratelimit import PUBLIC_LIMITED_PATHS, Limit, RateLimit
 from vcissuer.api.routes import (
     achievements,
     credentials,
@@ -29,6 +30,8 @@ from vcissuer.issuance.context import Services
 
 __all__ = ["create_app"]
 
+_ANYIO_THREADS = 40  # anyio's default thread limiter
+
 DESCRIPTION = """Issue and verify Open Badges 3.0 credentials from assessed learning outcomes.
 
 Authenticated endpoints take an API key as `Authorization: Bearer <key>` (create one with
@@ -37,15 +40,22 @@ and the rule."""
 
 
 def create_app(services: Services, *, max_body_bytes: int = 4 * 1024 * 1024,
-               threads: int | None = None, serving: bool = False) -> FastAPI:
+               threads: int | None = None, serving: bool = False,
+               rate_limits: Mapping[str, Limit] | None = None,
+               trusted_proxies: Iterable[str] = (),
+               anonymous_threads: int | None = None, anonymous_queue: int = 16) -> FastAPI:
     """The app over ``services``. ``threads``: request work running at once (anyio's thread
     limiter; its default, 40, when None). ``serving``: this process serves only this app, so
-    its startup may tune the process (:func:`vcissuer.api.runtime.prepare_worker`)."""
+    its startup may tune the process (:func:`vcissuer.api.runtime.prepare_worker`).
+    ``rate_limits`` per route family and ``trusted_proxies``: see :mod:`vcissuer.api.ratelimit`;
+    ``anonymous_threads`` and ``anonymous_queue``: see :mod:`vcissuer.api.admission`."""
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         if threads is not None:
-            anyio.to_thread.current_default_thread_limiter().total_tokens = threads
+            # At least one token more than anonymous work may take (admission.py).
+            anyio.to_thread.current_default_thread_limiter().total_tokens = max(
+                threads, app.state.admission.threads + 1)
         if serving:
             prepare_worker(services)
         yield
@@ -53,6 +63,8 @@ def create_app(services: Services, *, max_body_bytes: int = 4 * 1024 * 1024,
     app = FastAPI(title="vcissuer", version=__version__, description=DESCRIPTION,
                   lifespan=lifespan)
     app.state.services = services
+    app.state.admission = Admission.for_worker(
+        threads or _ANYIO_THREADS, threads=anonymous_threads, queue=anonymous_queue)
     install_error_handlers(app)
     # Pages and downloads first: they share paths with the JSON routes (see routes/pages.py).
     for router in pages.routers:
@@ -71,14 +83,17 @@ def create_app(services: Services, *, max_body_bytes: int = 4 * 1024 * 1024,
             session.connection()
         return {"status": "ok", "version": __version__}
 
+    # Outermost last: the rate limit per client first, then admission of anonymous work.
     app.add_middleware(BodySizeLimit, max_bytes=max_body_bytes)
-    app.add_middleware(RateLimit, paths=PUBLIC_LIMITED_PATHS)
+    app.add_middleware(AdmissionControl)
+    app.add_middleware(RateLimit, limits=rate_limits, trusted_proxies=trusted_proxies)
 
     generate = app.openapi
 
     def openapi() -> dict[str, Any]:
         if app.openapi_schema is None:
-            document_problems(generate(), limited_paths=PUBLIC_LIMITED_PATHS)
+            document_problems(generate(), limited_paths=PUBLIC_LIMITED_PATHS,
+                              admitted_paths=ANONYMOUS_PATHS)
         return app.openapi_schema or {}
 
     app.openapi = openapi  # type: ignore[method-assign]

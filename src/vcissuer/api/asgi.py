@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from fastapi import FastAPI
 
 from vcissuer.api.app import create_app
+from vcissuer.api.ratelimit import Limit
 from vcissuer.issuance.context import Services
 from vcissuer.settings import Settings, get_settings
 
-__all__ = ["app_from_env", "services_from"]
+__all__ = ["app_from_env", "app_options", "services_from"]
 
 
 def services_from(settings: Settings) -> Services:
@@ -21,7 +24,19 @@ def services_from(settings: Settings) -> Services:
     )
 
 
+def app_options(settings: Settings) -> dict[str, Any]:
+    """The arguments of :func:`create_app` that come from ``settings``."""
+    return {
+        "max_body_bytes": settings.max_body_bytes,
+        "threads": settings.threads,
+        "rate_limits": {family: Limit(rate, burst)
+                        for family, (rate, burst) in settings.rate_limits().items()},
+        "trusted_proxies": settings.trusted_proxies,
+        "anonymous_threads": settings.anonymous_threads,
+        "anonymous_queue": settings.anonymous_queue,
+    }
+
+
 def app_from_env() -> FastAPI:
     settings = get_settings()
-    return create_app(services_from(settings), max_body_bytes=settings.max_body_bytes,
-                      threads=settings.threads, serving=True)
+    return create_app(services_from(settings), serving=True, **app_options(settings))

@@ -4,7 +4,8 @@ Every error this API sends is RFC 9457 problem details (see :mod:`vcissuer.api.p
 the document says so in one place instead of on each route: every 4xx response an operation
 documents, and the ones every operation of its kind can answer (401/403 where an API key is
 required, 400/413 where there is a body, 404 where the path names something, 429 where the
-per-address rate limit applies), is ``application/problem+json``. OAuth 2.0 / OpenID4VCI
+per-address rate limit applies), is ``application/problem+json``, and so is the 503 of the
+routes under admission control. OAuth 2.0 / OpenID4VCI
 endpoints keep their own error format (RFC 6749 section 5.2), and a verification report sent
 with 422 stays documented next to the problem a malformed request gets.
 """
@@ -31,6 +32,7 @@ _DESCRIPTIONS = {
     "413": "the request body is larger than the limit",
     "422": "the request breaks a rule; `errors` names each field and rule",
     "429": "too many requests from this address (see Retry-After)",
+    "503": "the service is verifying as much as it can: retry after Retry-After seconds",
 }
 _DEFAULT_422 = "#/components/schemas/HTTPValidationError"
 
@@ -63,7 +65,7 @@ def _is_default_422(response: dict[str, Any]) -> bool:
 
 
 def _document_operation(path: str, operation: dict[str, Any],
-                        limited: bool) -> None:
+                        limited: bool, admitted: bool = False) -> None:
     responses: dict[str, Any] = operation.setdefault("responses", {})
     implied = set()
     if operation.get("security"):
@@ -74,10 +76,12 @@ def _document_operation(path: str, operation: dict[str, Any],
         implied.add("404")
     if limited:
         implied.add("429")
+    if admitted:
+        implied.add("503")
     for status in sorted(implied - set(responses)):
         responses[status] = {"description": _DESCRIPTIONS[status]}
     for status, response in responses.items():
-        if not status.startswith("4"):
+        if not status.startswith("4") and status != "503":
             continue
         content = response.get("content") or {}
         if not content or _is_default_422(response):
@@ -90,15 +94,18 @@ def _document_operation(path: str, operation: dict[str, Any],
             content.update(_problem_content())
 
 
-def document_problems(spec: dict[str, Any], *, limited_paths: Sequence[str] = ()) -> None:
-    """Rewrite ``spec`` in place so that every 4xx is documented as problem+json."""
+def document_problems(spec: dict[str, Any], *, limited_paths: Sequence[str] = (),
+                      admitted_paths: Sequence[str] = ()) -> None:
+    """Rewrite ``spec`` in place so that every 4xx is documented as problem+json, and the
+    503 of ``admitted_paths`` (admission control, :mod:`vcissuer.api.admission`)."""
     for path, item in spec.get("paths", {}).items():
         if path.startswith(_OWN_ERROR_FORMAT):
             continue
         limited = any(path == p or path.startswith(p + "/") for p in limited_paths)
+        admitted = any(path == p or path.startswith(p + "/") for p in admitted_paths)
         for method in _METHODS:
             if method in item:
-                _document_operation(path, item[method], limited)
+                _document_operation(path, item[method], limited, admitted)
     schemas = spec.setdefault("components", {}).setdefault("schemas", {})
     schemas.update(ProblemDetails.model_json_schema(
         ref_template="#/components/schemas/{model}").pop("$defs", {}))

@@ -139,6 +139,14 @@ class GuardedFetcher:
         for hop in range(self.policy.max_redirects + 1):
             if hop:
                 target = self.policy.check_url(target.url)
+            local = await self.answer_locally(target)
+            if local is not None:
+                if len(local.body) > cap:
+                    raise ResponseTooLarge(f"{_short(target.url)}: the response exceeds "
+                                           f"{cap} bytes")
+                return Fetched(url=original, final_url=target.url,
+                               content_type=local.content_type, body=local.body,
+                               max_age=local.max_age)
             response = await self._send(target, accept=accept)
             try:
                 if response.status_code in _REDIRECTS:
@@ -164,6 +172,14 @@ class GuardedFetcher:
                            max_age=_max_age(response.headers.get("cache-control")))
         raise TooManyRedirects(f"{_short(original)}: more than {self.policy.max_redirects} "
                                "redirects")
+
+    async def answer_locally(self, target: Target) -> Fetched | None:
+        """A document for ``target`` without a request, or None to fetch it.
+
+        Asked for the URL and again for every redirect. This fetcher answers nothing locally;
+        a subclass may answer (or refuse, with :class:`FetchRefused`) URLs it owns.
+        """
+        return None
 
     async def _send(self, target: Target, *, accept: str) -> httpx.Response:
         """Send to the first checked address that accepts a connection (at most three)."""

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Mapping
+from contextlib import AbstractAsyncContextManager, nullcontext
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
@@ -110,6 +111,7 @@ class Verifier:
         trust_embedded_keys: bool = False,
         status_cache: StatusListCache | None = None,
         owns_client: bool = False,
+        gate: AbstractAsyncContextManager[Any] | None = None,
     ) -> None:
         self.retriever = retriever
         self.clock = clock
@@ -119,6 +121,9 @@ class Verifier:
         self.trust_embedded_keys = trust_embedded_keys
         self.status_cache = status_cache if status_cache is not None else StatusListCache()
         self._owns_client = owns_client
+        # Entered around each CPU-bound job (a capacity limiter: the share of the process's
+        # threads this verifier's work may take); the job then runs on anyio's thread pool.
+        self.gate = gate
 
     @classmethod
     def create(
@@ -159,7 +164,8 @@ class Verifier:
         retrieval = await self.retriever.retrieve(credential)
         run = functools.partial(verify_credential, credential, resolver=retrieval.resolver,
                                 retrieved=retrieval.retrieved, **self._common())
-        return await anyio.to_thread.run_sync(run)
+        async with self.gate or nullcontext():
+            return await anyio.to_thread.run_sync(run)
 
     async def verify_presentation(
         self, presentation: Mapping[str, Any] | str, *, challenge: str | None = None,
@@ -174,7 +180,8 @@ class Verifier:
         run = functools.partial(verify_presentation, presentation, resolver=retrieval.resolver,
                                 retrieved=retrieval.retrieved, challenge=challenge,
                                 domain=domain, **self._common())
-        return await anyio.to_thread.run_sync(run)
+        async with self.gate or nullcontext():
+            return await anyio.to_thread.run_sync(run)
 
     async def _verify_presentation_jwt(self, token: str, *, challenge: str | None,
                                        domain: str | None) -> PresentationReport:

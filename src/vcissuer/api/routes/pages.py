@@ -23,6 +23,7 @@ from starlette.formparsers import MultiPartException
 from starlette.routing import Match
 from starlette.types import Scope
 
+from vcissuer.api.admission import anonymous_limiter
 from vcissuer.api.deps import ServicesDep
 from vcissuer.issuance.errors import IssuanceError, NotFound
 from vcissuer.verify import Verifier
@@ -122,7 +123,8 @@ async def get_page_verifier(request: Request) -> Verifier:
     verifier = getattr(state, "page_verifier", None)
     if verifier is None:
         verifier = state.page_verifier = page_verifier(
-            state.services, policy=getattr(state, "verify_policy", None))
+            state.services, policy=getattr(state, "verify_policy", None),
+            gate=anonymous_limiter(request.app))
     return verifier
 
 

@@ -15,10 +15,12 @@ from fastapi import APIRouter, Depends, FastAPI, Query, Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 
+from vcissuer.api.admission import anonymous_limiter
 from vcissuer.api.problems import BadRequest, UnprocessableContent
 from vcissuer.net import FetchPolicy, FetchRefused
 from vcissuer.proofs.jose import EnvelopeError, envelope_kind, open_envelope
 from vcissuer.verify import PresentationReport, VerificationReport, Verifier
+from vcissuer.web import page_verifier
 
 __all__ = ["VerifyCredentialIn", "VerifyPresentationIn", "VerifyUrlIn", "router"]
 
@@ -31,17 +33,24 @@ _RESPONSES: dict[int | str, dict[str, Any]] = {
     400: {"description": "not a credential at all, or a URL that is not fetched"},
     422: {**_REPORT, "description": "not verified: the same report (or, for a request that "
                                     "does not match the schema, problem+json)"},
+    403: {"description": "a request from a credential verifier's fetcher (its User-Agent): "
+                         "fetching a verification endpoint is never a step of verifying"},
     429: {"description": "too many requests from this address (Retry-After)"},
+    503: {"description": "the worker's share for anonymous verification is full: retry after "
+                         "Retry-After seconds"},
 }
 
 
 def _default_verifier(app: FastAPI) -> Verifier:
     """This service's verifier: the policy set on ``app.state.verify_policy``, or the default
-    one, which trusts only the service's own origin beyond the public internet."""
+    one, which trusts only the service's own origin beyond the public internet. Our own
+    documents are read from the database and no other URL of our origin is fetched
+    (:class:`vcissuer.web.LocalFetcher`); its CPU-bound work runs in the anonymous share of
+    the worker's threads (:mod:`vcissuer.api.admission`)."""
     policy = getattr(app.state, "verify_policy", None)
     if policy is None:
         policy = FetchPolicy.for_service(app.state.services.base_url)
-    return Verifier.create(policy, clock=app.state.services.clock)
+    return page_verifier(app.state.services, policy=policy, gate=anonymous_limiter(app))
 
 
 @asynccontextmanager
