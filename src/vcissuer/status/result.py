@@ -11,12 +11,12 @@ from typing import Any
 
 from vcissuer.proofs.result import Problem
 from vcissuer.status.entries import MESSAGE, REFRESH, REVOCATION, SUSPENSION
-from vcissuer.status.lifecycle import REVOKED_MESSAGE
 from vcissuer.status.errors import (
     CREDENTIAL_REVOKED,
     CREDENTIAL_SUSPENDED,
     STATUS_VERIFICATION_ERROR,
 )
+from vcissuer.status.lifecycle import REVOKED_MESSAGE
 
 __all__ = ["StatusResult"]
 
