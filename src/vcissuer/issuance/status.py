@@ -51,6 +51,7 @@ __all__ = [
     "PublishedList",
     "StatusAssignment",
     "StatusRequest",
+    "assignment_for",
     "change_one",
     "change_status",
     "credential_history",
@@ -132,14 +133,19 @@ def status_entries(services: Services, issuer: IssuerRecord,
             out.append(StatusAssignment(revocation_list_entry(
                 revocation_list_url(services, issuer))))
         else:
-            slot = slots[request.kind].pop()
-            url = list_url(services, issuer, slot.status_list_id)
-            entry = BitstringStatusListEntry.create(
-                url, index=slot.status_index, purpose=request.purpose.value,
-                status_size=request.status_size, status_messages=request.messages,
-                status_reference=request.reference).to_json()
-            out.append(StatusAssignment(entry, slot.status_list_id, slot.status_index))
+            out.append(assignment_for(services, issuer, request, slots[request.kind].pop()))
     return out
+
+
+def assignment_for(services: Services, issuer: IssuerRecord, request: StatusRequest,
+                   slot: Any) -> StatusAssignment:
+    """The entry for an allocated slot (a :class:`vcissuer.store.StatusSlot`)."""
+    url = list_url(services, issuer, slot.status_list_id)
+    entry = BitstringStatusListEntry.create(
+        url, index=slot.status_index, purpose=request.purpose.value,
+        status_size=request.status_size, status_messages=request.messages,
+        status_reference=request.reference).to_json()
+    return StatusAssignment(entry, slot.status_list_id, slot.status_index)
 
 
 def _revocation_listed(issuer: IssuerRecord, request: StatusRequest) -> bool:
