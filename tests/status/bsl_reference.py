@@ -23,7 +23,7 @@ MALFORMED_VALUE_ERROR = "MALFORMED_VALUE_ERROR"
 MINIMUM_NUMBER_OF_ENTRIES = 131_072
 
 
-class ReferenceError_(Exception):  # noqa: N801 - not the builtin ReferenceError
+class SpecError(Exception):
     """An error the spec's algorithm raises, by its name."""
 
     def __init__(self, code: str) -> None:
@@ -32,7 +32,7 @@ class ReferenceError_(Exception):  # noqa: N801 - not the builtin ReferenceError
 
 
 def generate(statuses: Mapping[int, int], *, status_size: int, length_bits: int) -> str:
-    """§3.3: a zeroed bitstring of ``length_bits``; each value at index × statusSize; GZIP;
+    """§3.3: a zeroed bitstring of ``length_bits``; each value at index x statusSize; GZIP;
     multibase base64url without padding."""
     bits = ["0"] * length_bits
     for index, value in statuses.items():
@@ -50,7 +50,7 @@ def expand(encoded: str) -> str:
     """§3.4: multibase-decode (``u`` = base64url, no padding), then GZIP-decompress; the
     bits as a string, left-most bit first."""
     if not encoded.startswith("u"):
-        raise ReferenceError_(MALFORMED_VALUE_ERROR)
+        raise SpecError(MALFORMED_VALUE_ERROR)
     body = encoded[1:]
     raw = gzip.decompress(base64.urlsafe_b64decode(body + "=" * (-len(body) % 4)))
     return "".join(format(byte, "08b") for byte in raw)
@@ -62,25 +62,25 @@ def validate(entry: Mapping[str, Any], list_credential: Mapping[str, Any], *,
     purpose = entry["statusPurpose"]
     size = entry.get("statusSize", 1)
     if not isinstance(size, int) or size <= 0:
-        raise ReferenceError_(MALFORMED_VALUE_ERROR)
+        raise SpecError(MALFORMED_VALUE_ERROR)
     messages = entry.get("statusMessage")
     if size > 1 and messages is None:
-        raise ReferenceError_(MALFORMED_VALUE_ERROR)
+        raise SpecError(MALFORMED_VALUE_ERROR)
     if messages is not None and len(messages) != 2 ** size:
-        raise ReferenceError_(MALFORMED_VALUE_ERROR)
+        raise SpecError(MALFORMED_VALUE_ERROR)
     subject = list_credential["credentialSubject"]
     list_purposes = subject["statusPurpose"]
     if isinstance(list_purposes, str):
         list_purposes = [list_purposes]
     if purpose not in list_purposes:
-        raise ReferenceError_(STATUS_VERIFICATION_ERROR)
+        raise SpecError(STATUS_VERIFICATION_ERROR)
     bits = expand(subject["encodedList"])
     if len(bits) / size < minimum_number_of_entries:
-        raise ReferenceError_(STATUS_LIST_LENGTH_ERROR)
+        raise SpecError(STATUS_LIST_LENGTH_ERROR)
     index = int(entry["statusListIndex"])
     position = index * size
     if position + size > len(bits):
-        raise ReferenceError_(RANGE_ERROR)
+        raise SpecError(RANGE_ERROR)
     status = int(bits[position:position + size], 2)
     result: dict[str, Any] = {"status": status, "purpose": purpose, "valid": status == 0}
     if purpose == "message":

@@ -256,7 +256,7 @@ def test_set_bits_sees_changes_committed_after_the_session_read_the_list(
 def test_multi_bit_values_are_written_as_the_spec_generates_them(
     db: Database, issuer: IssuerRecord, status_size: int
 ) -> None:
-    """BSL §3.3: each value sits at index × statusSize, most significant bit first; the
+    """BSL §3.3: each value sits at index x statusSize, most significant bit first; the
     store's writer agrees with the test-only reference over random values."""
     from tests.status import bsl_reference as ref
 
