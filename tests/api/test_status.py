@@ -91,6 +91,48 @@ def test_suspend_and_reinstate(client, world) -> None:
     assert client.get(url, headers=headers).json()["state"] == "active"
 
 
+def test_revoked_suspendable_credential_reads_revoked_and_fails_everywhere(
+        client, world) -> None:
+    """A credential that is both revocable and suspendable has one suspension entry of
+    statusSize 2 (OB 3.0: one credentialStatus). BSL §2.1: statusMessage has 2**statusSize
+    elements; §3.2 step 12: any non-zero value is ``valid: false``, so every conforming
+    verifier fails a revoked credential; ours reads the value's message and says revoked."""
+    from tests.status import bsl_reference as ref
+    from vcissuer.verify import verify_credential
+    from vcissuer.verify.documents import Retrieved
+
+    headers, _, suspendable = world
+    issued = _issue(client, headers, suspendable, "sr")
+    credential = issued["credential"]
+    entry = credential["credentialStatus"]
+    assert (entry["statusPurpose"], entry["statusSize"]) == ("suspension", 2)
+    assert [m["message"] for m in entry["statusMessage"]] == [
+        "active", "suspended", "revoked", "undefined"]
+    assert validate_achievement_credential(credential) == []
+    url = f"/issuers/uni/credentials/{issued['id']}"
+    document = client.get("/issuers/uni/did.json").json()
+
+    def check() -> tuple[dict, object]:
+        listed = client.get(entry["statusListCredential"].removeprefix("http://testserver"))
+        report = verify_credential(
+            credential, resolver=StaticResolver({document["id"]: document}),
+            retrieved=Retrieved.of({entry["statusListCredential"]: listed.json()}))
+        return ref.validate(entry, listed.json()), report
+
+    conforming, report = check()
+    assert conforming["valid"] and report.verified
+    client.post(f"{url}/suspend", headers=headers).raise_for_status()
+    conforming, report = check()
+    assert (conforming["valid"], conforming["status"]) == (False, 1)
+    assert report.suspended and not report.revoked
+    client.post(f"{url}/revoke", headers=headers).raise_for_status()
+    conforming, report = check()
+    assert (conforming["valid"], conforming["status"]) == (False, 2)
+    assert report.revoked and not report.suspended and not report.verified
+    assert report.to_json()["status"][0]["message"] == "revoked"
+    assert "REVOKED" in {p.code.rsplit("#", 1)[-1] for p in report.problems()}
+
+
 def test_suspending_a_revocation_only_credential_is_409(client, world) -> None:
     headers, revocable, _ = world
     issued = _issue(client, headers, revocable, "x")
