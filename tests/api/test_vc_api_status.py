@@ -115,8 +115,20 @@ def test_suspend_and_reinstate_through_vc_api_update(client, setup) -> None:
     assert _update(client, setup, vc["id"], "suspension", True).status_code == 200
     report = _verify(client, vc)
     assert report.suspended and not report.revoked and not report.verified
-    assert _update(client, setup, vc["id"], "suspension", False).json()["state"] == "active"
+    # The VC-API spec's own example names the type "BitstringStatusList".
+    response = client.post("/credentials/status", headers=setup, json={
+        "credentialId": vc["id"],
+        "credentialStatus": {"type": "BitstringStatusList", "statusPurpose": "suspension"},
+        "status": False})
+    assert response.status_code == 200, response.text
+    assert response.json()["state"] == "active"
     assert _verify(client, vc).verified
+    unknown = client.post("/credentials/status", headers=setup, json={
+        "credentialId": vc["id"],
+        "credentialStatus": {"type": "StatusList2021Entry", "statusPurpose": "suspension"},
+        "status": True})
+    assert unknown.status_code == 422
+    assert unknown.json()["errors"][0]["field"].endswith("credentialStatus.type")
 
 
 def test_message_entry_reports_the_message_of_its_value(client, setup) -> None:

@@ -376,10 +376,11 @@ class VcApiIssueOptions(Body):
 
 
 class VcApiStatusEntryRef(Body):
-    """Which status entry of the credential to update (VC-API UpdateCredentialStatusRequest)."""
+    """Which status entry of the credential to update (VC-API UpdateCredentialStatusRequest;
+    its example spells the type ``BitstringStatusList``, so that is accepted too)."""
 
     id: Annotated[str, Field(max_length=2000)] | None = None
-    type: Literal["BitstringStatusListEntry"]
+    type: Literal["BitstringStatusListEntry", "BitstringStatusList"]
     status_purpose: Literal["revocation", "suspension", "message"]
     status_list_index: Annotated[str, Field(max_length=30)] | None = None
     status_list_credential: Annotated[str, Field(max_length=2000)] | None = None
