@@ -187,3 +187,28 @@ def test_1edtech_revocation_list(client, services, admin) -> None:
     client.post(f"/issuers/rl/credentials/{issued['id']}/revoke", headers=headers)
     listed = client.get(path).json()["revokedCredentials"]
     assert listed == [{"id": issued["credential"]["id"], "revoked": True}]
+
+
+def test_vc_api_status_update_reaches_ob_credentials(client, world, services) -> None:
+    """VC-API ``POST /credentials/status`` names an OB credential by its URL (or our id):
+    the same state change, bits and audit row as the issuer routes."""
+    headers, _, suspendable = world
+    issued = _issue(client, headers, suspendable, "vc-api-ob")
+    credential = issued["credential"]
+
+    def update(purpose: str, status: bool, key=headers):
+        return client.post("/credentials/status", headers=key, json={
+            "credentialId": credential["id"],
+            "credentialStatus": {"type": "BitstringStatusListEntry", "statusPurpose": purpose},
+            "status": status})
+
+    other = bearer(api_key(services, issuer_slug="other"))
+    assert update("revocation", True, key=other).status_code == 404
+    assert update("suspension", True).json()["state"] == "suspended"
+    assert _status(client, credential) == 1
+    assert update("revocation", True).json()["state"] == "revoked"
+    assert _status(client, credential) == 2
+    assert update("suspension", False).status_code == 409  # revoked is final
+    history = client.get(f"/issuers/uni/credentials/{issued['id']}", headers=headers).json()
+    assert [h["action"] for h in history["history"]] == ["credential.suspend",
+                                                         "credential.revoke"]
