@@ -138,3 +138,6 @@ def test_status_migration_keeps_lists_and_adds_message_purpose(empty_engine: Eng
             "bitstring, version, created, updated) VALUES ('l2', 'i1', 'message', 8, 2, 0, "
             ":bits, 0, :now, :now)"), {"bits": b"\x00\x00", "now": now})
     assert schema_diff(empty_engine) == []
+    # Nothing is deleted: a downgrade that would lose what the lists mean is refused.
+    with pytest.raises(RuntimeError, match="cannot downgrade"):
+        downgrade(empty_engine, revision="0002")

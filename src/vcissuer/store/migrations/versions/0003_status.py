@@ -45,7 +45,12 @@ def downgrade() -> None:
     with op.batch_alter_table("credentials") as batch:
         batch.drop_index(op.f("ix_credentials_issuer_id_vc_id"))
         batch.drop_column("vc_id")
-    op.execute(sa.text("DELETE FROM status_lists WHERE purpose = 'message'"))
+    bind = op.get_bind()
+    if bind.execute(sa.text("SELECT COUNT(*) FROM status_lists WHERE purpose = 'message' "
+                            "OR status_size <> 1")).scalar():
+        # Nothing is deleted: credentials point at these lists.
+        raise RuntimeError("cannot downgrade below 0003_status: multi-bit or message status "
+                           "lists exist")
     with op.batch_alter_table("status_lists") as batch:
         batch.drop_constraint(op.f("ck_status_lists_status_purpose"), type_="check")
         batch.create_check_constraint(op.f("ck_status_lists_status_purpose"),
