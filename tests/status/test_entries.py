@@ -127,6 +127,11 @@ def _entry(**changes: Any) -> dict[str, Any]:
         ({"statusMessage": [{"status": "1", "message": "a"}, {"status": "0x1", "message": "b"}]},
          "hex"),
         ({"statusMessage": "revoked"}, "array"),
+        # BSL §2.1: one element per possible value of statusSize bits.
+        ({"statusMessage": [{"status": "0x0", "message": "a"}, {"status": "0x2", "message": "b"}]},
+         "does not fit"),
+        ({"statusMessage": [{"status": "0x1", "message": "a"}, {"status": "0x1", "message": "b"}]},
+         "two elements for one status"),
         ({"statusReference": 5}, "statusReference"),
     ],
 )
@@ -134,6 +139,33 @@ def test_malformed_entries(changes: dict[str, Any], message: str) -> None:
     with pytest.raises(MalformedStatusError, match=message) as caught:
         BitstringStatusListEntry.from_json(_entry(**changes))
     assert caught.value.code == MALFORMED_VALUE_ERROR
+
+
+def test_the_w3c_message_entry_example_parses() -> None:
+    """BSL §2.1 Example 2 (its statusMessage completed to the 4 elements statusSize 2 needs)."""
+    example = {
+        "id": "https://example.com/credentials/status/8#492847",
+        "type": "BitstringStatusListEntry",
+        "statusPurpose": "message",
+        "statusListIndex": "492847",
+        "statusSize": 2,
+        "statusListCredential": "https://example.com/credentials/status/8",
+        "statusMessage": [
+            {"status": "0x0", "message": "pending_review"},
+            {"status": "0x1", "message": "accepted"},
+            {"status": "0x2", "message": "rejected"},
+            {"status": "0x3", "message": "undefined"},
+        ],
+        "statusReference": "https://example.org/status-dictionary/",
+    }
+    entry = BitstringStatusListEntry.from_json(example)
+    assert (entry.status_size, entry.position) == (2, 492847 * 2)
+    assert [entry.message_for(v) for v in range(4)] == [
+        "pending_review", "accepted", "rejected", "undefined"]
+    assert entry.to_json() == example
+    with pytest.raises(MalformedStatusError, match="must have 4 elements"):
+        BitstringStatusListEntry.from_json({**example,
+                                            "statusMessage": example["statusMessage"][:3]})
 
 
 def test_credential_status_must_hold_objects() -> None:

@@ -189,6 +189,47 @@ def test_multi_bit_message_status(did: str) -> None:
     assert result.problems() == ()  # a message status informs; it does not invalidate
 
 
+def test_a_suspension_value_named_revoked_reads_revoked(did: str) -> None:
+    """vcissuer.status.lifecycle: one 2-bit suspension entry; value 2's statusMessage is
+    "revoked". Every verifier sees ``valid: false``; ours says revoked (BSL §2.1 leaves the
+    processing of status messages to implementers, who document it)."""
+    from vcissuer.status.lifecycle import LIFECYCLE_MESSAGES
+
+    bits = Bitstring(2 * 131_072)
+    bits.set_status(7, 2, status_size=2)
+    bits.set_status(8, 1, status_size=2)
+    credential = _list(did, bits, purpose="suspension")
+
+    def result(index: int) -> StatusResult:
+        entry = BitstringStatusListEntry.create(LIST_URL, index=index, purpose="suspension",
+                                                status_size=2,
+                                                status_messages=LIFECYCLE_MESSAGES)
+        return check_status(entry, credential, verify_list=TRUSTED, clock=_clock)
+
+    revoked, suspended, active = result(7), result(8), result(9)
+    assert revoked.revoked and not revoked.suspended and not revoked.valid
+    assert [p.code for p in revoked.problems()] == [CREDENTIAL_REVOKED]
+    assert suspended.suspended and not suspended.revoked
+    assert [p.code for p in suspended.problems()] == [CREDENTIAL_SUSPENDED]
+    assert active.valid and active.problems() == ()
+
+
+def test_status_size_must_match_a_list_that_states_one(did: str) -> None:
+    """BSL §2.2 names credentialSubject.statusSize for message lists; an entry of another
+    size reads the wrong bits, so it is a STATUS_VERIFICATION_ERROR."""
+    credential = _list(did, Bitstring(2 * 131_072), purpose="message")
+    credential["credentialSubject"]["statusSize"] = 2
+    messages = [StatusMessage(n, str(n)) for n in range(8)]
+    entry = BitstringStatusListEntry.create(LIST_URL, index=1, purpose="message",
+                                            status_size=3, status_messages=messages)
+    with pytest.raises(StatusError, match="statusSize") as caught:
+        check_status(entry, credential, verify_list=TRUSTED, clock=_clock, minimum_entries=8)
+    assert caught.value.code == STATUS_VERIFICATION_ERROR
+    same = BitstringStatusListEntry.create(LIST_URL, index=1, purpose="message", status_size=2,
+                                           status_messages=messages[:4])
+    assert check_status(same, credential, verify_list=TRUSTED, clock=_clock).status == 0
+
+
 def test_a_result_has_no_truth_value(did: str) -> None:
     entry = BitstringStatusListEntry.create(LIST_URL, index=0)
     result = check_status(entry, _list(did, Bitstring()), verify_list=TRUSTED, clock=_clock)

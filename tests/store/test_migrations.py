@@ -10,12 +10,13 @@ from pathlib import Path
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
+from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, inspect, text
 from sqlalchemy.engine import make_url
 
 from tests.conftest_db import postgres_url
 from vcissuer.store import Database, make_engine, upgrade
-from vcissuer.store.migrate import downgrade
+from vcissuer.store.migrate import alembic_config, downgrade
 from vcissuer.store.records import Base
 
 TABLES = {table.name for table in Base.metadata.sorted_tables}
@@ -110,4 +111,33 @@ def test_the_fixture_database_is_at_head(db: Database) -> None:
     assert schema_diff(db.engine) == []
     with db.engine.connect() as connection:
         versions = connection.execute(text("SELECT version_num FROM alembic_version")).all()
-    assert [row[0] for row in versions] == ["0002"]
+    heads = ScriptDirectory.from_config(alembic_config()).get_heads()
+    assert [row[0] for row in versions] == heads
+
+
+def test_status_migration_keeps_lists_and_adds_message_purpose(empty_engine: Engine) -> None:
+    """0003_status is additive: a list made at 0002 keeps its bits and reads statusSize 1, and
+    a ``message`` list (refused by 0002's CHECK constraint) can be stored afterwards."""
+    upgrade(empty_engine, revision="0002")
+    now = "2025-01-01 00:00:00+00:00"
+    with empty_engine.begin() as connection:
+        connection.execute(text(
+            "INSERT INTO issuers (id, slug, did, profile, revocation_list_enabled, created, "
+            "updated) VALUES ('i1', 'uni', 'did:web:x', '{}', false, :now, :now)"), {"now": now})
+        connection.execute(text(
+            "INSERT INTO status_lists (id, issuer_id, purpose, size, allocated, bitstring, "
+            "version, created, updated) VALUES ('l1', 'i1', 'suspension', 8, 1, :bits, 1, "
+            ":now, :now)"), {"bits": b"\x80", "now": now})
+    upgrade(empty_engine)
+    with empty_engine.begin() as connection:
+        row = connection.execute(text(
+            "SELECT status_size, bitstring, purpose FROM status_lists WHERE id = 'l1'")).one()
+        assert (row[0], bytes(row[1]), row[2]) == (1, b"\x80", "suspension")
+        connection.execute(text(
+            "INSERT INTO status_lists (id, issuer_id, purpose, size, status_size, allocated, "
+            "bitstring, version, created, updated) VALUES ('l2', 'i1', 'message', 8, 2, 0, "
+            ":bits, 0, :now, :now)"), {"bits": b"\x00\x00", "now": now})
+    assert schema_diff(empty_engine) == []
+    # Nothing is deleted: a downgrade that would lose what the lists mean is refused.
+    with pytest.raises(RuntimeError, match="cannot downgrade"):
+        downgrade(empty_engine, revision="0002")

@@ -20,6 +20,7 @@ from vcissuer.store import (
     Transition,
     TransitionOutcome,
     get_bit,
+    get_status,
 )
 
 CHANGED, UNCHANGED = TransitionOutcome.CHANGED, TransitionOutcome.UNCHANGED
@@ -184,3 +185,81 @@ def test_concurrent_revoke_and_reinstate_never_undo_a_revocation(
     for credential in credentials:
         assert state_of(db, issuer.id, credential) is CredentialState.REVOKED
         assert bit_of(db, issuer.id, credential)
+
+
+def issue_sized(db: Database, issuer_id: str, purpose: StatusPurpose, status_size: int
+                ) -> CredentialRecord:
+    with db.session_scope() as session:
+        slot, = StatusListRepository(session, list_size=64).allocate(
+            issuer_id=issuer_id, purpose=purpose, status_size=status_size)
+        stored, = CredentialRepository(session).insert_or_get_many(
+            [new_credential(issuer_id=issuer_id, status=(slot.status_list_id, slot.status_index))],
+            issuer_id=issuer_id)
+    return stored.record
+
+
+def value_of(db: Database, issuer_id: str, credential: CredentialRecord) -> int:
+    assert credential.status_list_id is not None and credential.status_index is not None
+    with db.session_scope(read_only=True) as session:
+        status_list = StatusListRepository(session).get(
+            credential.status_list_id, issuer_id=issuer_id)
+    assert status_list is not None
+    return get_status(status_list.bitstring, credential.status_index, status_list.status_size)
+
+
+def test_two_bit_suspension_entry_tells_revoked_from_suspended(
+    db: Database, issuer: IssuerRecord
+) -> None:
+    """vcissuer.status.lifecycle: 1 suspended, 2 revoked, 0 active, in statusSize 2 bits."""
+    credential = issue_sized(db, issuer.id, StatusPurpose.SUSPENSION, 2)
+    act(db, issuer.id, StatusAction.SUSPEND, credential.id)
+    assert value_of(db, issuer.id, credential) == 1
+    act(db, issuer.id, StatusAction.REINSTATE, credential.id)
+    assert value_of(db, issuer.id, credential) == 0
+    act(db, issuer.id, StatusAction.SUSPEND, credential.id)
+    act(db, issuer.id, StatusAction.REVOKE, credential.id)
+    assert value_of(db, issuer.id, credential) == 2
+    result, = act(db, issuer.id, StatusAction.REINSTATE, credential.id)
+    assert result.outcome is NOT_ALLOWED and value_of(db, issuer.id, credential) == 2
+
+
+def test_neighbours_in_a_two_bit_list_keep_their_values(db: Database, issuer: IssuerRecord
+                                                        ) -> None:
+    credentials = [issue_sized(db, issuer.id, StatusPurpose.SUSPENSION, 2) for _ in range(12)]
+    for credential in credentials[::3]:
+        act(db, issuer.id, StatusAction.REVOKE, credential.id)
+    for credential in credentials[1::3]:
+        act(db, issuer.id, StatusAction.SUSPEND, credential.id)
+    assert [value_of(db, issuer.id, c) for c in credentials] == [2, 1, 0] * 4
+
+
+def test_old_one_bit_suspension_entries_revoke_as_before(db: Database, issuer: IssuerRecord
+                                                         ) -> None:
+    """Credentials issued before multi-bit status carry a 1-bit suspension entry: revoking
+    one sets its bit for good (stored data keeps its meaning)."""
+    credential, = issue(db, issuer.id, StatusPurpose.SUSPENSION)
+    act(db, issuer.id, StatusAction.REVOKE, credential.id)
+    assert bit_of(db, issuer.id, credential) is True
+    assert value_of(db, issuer.id, credential) == 1
+    result, = act(db, issuer.id, StatusAction.REINSTATE, credential.id)
+    assert result.outcome is NOT_ALLOWED and bit_of(db, issuer.id, credential) is True
+
+
+def test_message_entries_change_only_through_set_status_value(
+    db: Database, issuer: IssuerRecord
+) -> None:
+    credential = issue_sized(db, issuer.id, StatusPurpose.MESSAGE, 3)
+    suspend, = act(db, issuer.id, StatusAction.SUSPEND, credential.id)
+    assert suspend.outcome is NOT_ALLOWED
+    with db.session_scope() as session:
+        repo = CredentialRepository(session)
+        assert repo.set_status_value(credential.id, issuer_id=issuer.id, value=5,
+                                     actor="client-1").outcome is CHANGED
+        assert repo.set_status_value(credential.id, issuer_id=issuer.id, value=8,
+                                     actor="client-1").outcome is NOT_ALLOWED
+    assert value_of(db, issuer.id, credential) == 5
+    act(db, issuer.id, StatusAction.REVOKE, credential.id)  # state only: no message written
+    assert value_of(db, issuer.id, credential) == 5
+    with db.session_scope(read_only=True) as session:
+        audit = AuditRepository(session).list(issuer_id=issuer.id, subject=credential.id).items
+    assert sorted(a.action for a in audit) == ["credential.revoke", "credential.status"]

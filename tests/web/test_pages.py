@@ -224,6 +224,20 @@ def test_revoked_suspended_reinstated(client, issuer_headers, achievement) -> No
     assert state_of(page(client, path)) == "genuine"
 
 
+def test_a_revoked_suspendable_credential_reads_revoked(client, issuer_headers) -> None:
+    """Suspendable credentials carry one 2-bit suspension entry (vcissuer.status.lifecycle):
+    after suspend then revoke, the page says Revoked, not Suspended."""
+    suspendable = make_achievement(client, issuer_headers, suspendable=True)
+    issued = issue(client, issuer_headers, suspendable, ref="sr")
+    path = f"/credentials/{issued['id']}"
+    for action in ("suspend", "revoke"):
+        client.post(f"/issuers/uni/credentials/{issued['id']}/{action}",
+                    headers=issuer_headers, json={"reason": "x"}).raise_for_status()
+    html = page(client, path)
+    assert state_of(html) == "revoked"
+    assert ">Revoked<" in html and "The issuer has revoked it." in html
+
+
 def test_expired(client, services: Services, issuer_headers, achievement) -> None:
     soon = datetime.now(UTC) + timedelta(days=2)
     issued = issue(client, issuer_headers, achievement, ref="e",

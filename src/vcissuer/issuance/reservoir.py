@@ -13,9 +13,10 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Mapping
+from typing import Any
 
 from vcissuer.clock import Clock
-from vcissuer.store import Database, StatusListRepository, StatusPurpose, StatusSlot
+from vcissuer.store import Database, StatusKind, StatusListRepository, StatusPurpose, StatusSlot
 
 __all__ = ["IndexReservoir"]
 
@@ -27,30 +28,36 @@ class IndexReservoir:
         if block < 0:
             raise ValueError("block must not be negative")
         self.block = block
-        self._pools: dict[tuple[str, StatusPurpose], list[StatusSlot]] = {}
+        self._pools: dict[tuple[str, StatusKind], list[StatusSlot]] = {}
         self._lock = threading.Lock()
 
     def take(self, db: Database, clock: Clock, *, issuer_id: str,
-             wanted: Mapping[StatusPurpose, int]) -> dict[StatusPurpose, list[StatusSlot]]:
-        """``wanted[purpose]`` slots per purpose; one short write transaction when the
-        reserve cannot cover them (held under this process's lock, so one refill at a time)."""
+             wanted: Mapping[Any, int]) -> dict[Any, list[StatusSlot]]:
+        """``wanted[kind]`` slots per :class:`StatusKind` (a bare purpose means 1-bit
+        entries), keyed as asked; one short write transaction when the reserve cannot cover
+        them (held under this process's lock, so one refill at a time)."""
+        kinds = {key: key if isinstance(key, StatusKind) else StatusKind(StatusPurpose(key))
+                 for key in wanted}
+        totals: dict[StatusKind, int] = {}
+        for key, count in wanted.items():
+            totals[kinds[key]] = totals.get(kinds[key], 0) + count
         with self._lock:
             missing = {}
-            for purpose, count in wanted.items():
-                pool = self._pools.setdefault((issuer_id, purpose), [])
+            for kind, count in totals.items():
+                pool = self._pools.setdefault((issuer_id, kind), [])
                 if len(pool) < count:
-                    missing[purpose] = count - len(pool) + self.block
+                    missing[kind] = count - len(pool) + self.block
             if missing:
                 with db.session_scope() as session:
                     repo = StatusListRepository(session, clock=clock)
-                    fresh = {purpose: repo.allocate(issuer_id=issuer_id, purpose=purpose,
-                                                    count=count)
-                             for purpose, count in missing.items()}
-                for purpose, slots in fresh.items():
-                    self._pools[(issuer_id, purpose)].extend(slots)
+                    fresh = {kind: repo.allocate(issuer_id=issuer_id, purpose=kind.purpose,
+                                                 count=count, status_size=kind.status_size)
+                             for kind, count in missing.items()}
+                for kind, slots in fresh.items():
+                    self._pools[(issuer_id, kind)].extend(slots)
             out = {}
-            for purpose, count in wanted.items():
-                pool = self._pools[(issuer_id, purpose)]
-                out[purpose] = pool[len(pool) - count:]
+            for key, count in wanted.items():
+                pool = self._pools[(issuer_id, kinds[key])]
+                out[key] = pool[len(pool) - count:]
                 del pool[len(pool) - count:]
             return out

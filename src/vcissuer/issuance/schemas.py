@@ -346,6 +346,27 @@ class CredentialPage(Body):
     offset: int
 
 
+class VcApiStatusMessage(Body):
+    """One BSL ``statusMessage`` element: ``{"status": "0x1", "message": "..."}``."""
+
+    status: Annotated[str, Field(pattern=r"^0x[0-9A-Fa-f]{1,2}$")]
+    message: Annotated[str, Field(min_length=1, max_length=200)]
+
+
+class VcApiStatusOption(Body):
+    """``options.credentialStatus``: the entry the issuer adds from its own status lists.
+
+    https://www.w3.org/TR/vc-bitstring-status-list/#bitstringstatuslistentry — ``statusSize``
+    and ``statusMessage`` only with ``statusPurpose`` ``message``.
+    """
+
+    type: Literal["BitstringStatusListEntry"]
+    status_purpose: Literal["revocation", "suspension", "message"] = "revocation"
+    status_size: Annotated[int, Field(ge=1, le=8)] | None = None
+    status_message: Annotated[list[VcApiStatusMessage], Field(max_length=256)] | None = None
+    status_reference: Annotated[str, Field(min_length=1, max_length=2000)] | None = None
+
+
 class VcApiIssueOptions(Body):
     model_config = ConfigDict(alias_generator=to_camel, populate_by_name=True, extra="allow")
     issuer_slug: ShortText | None = None
@@ -354,6 +375,7 @@ class VcApiIssueOptions(Body):
     cryptosuite: Literal["eddsa-rdfc-2022", "eddsa-jcs-2022"] | None = Field(
         default=None, description="the Data Integrity cryptosuite (format ldp); default "
                                   "eddsa-rdfc-2022")
+    credential_status: VcApiStatusOption | None = None
 
     @model_validator(mode="after")
     def _cryptosuite_needs_ldp(self) -> VcApiIssueOptions:
@@ -361,6 +383,29 @@ class VcApiIssueOptions(Body):
             raise ValueError("options.cryptosuite applies to Data Integrity proofs "
                              "(format ldp), not to VC-JWT")
         return self
+
+
+class VcApiStatusEntryRef(Body):
+    """Which status entry of the credential to update (VC-API UpdateCredentialStatusRequest;
+    its example spells the type ``BitstringStatusList``, so that is accepted too)."""
+
+    id: Annotated[str, Field(max_length=2000)] | None = None
+    type: Literal["BitstringStatusListEntry", "BitstringStatusList"]
+    status_purpose: Literal["revocation", "suspension", "message"]
+    status_list_index: Annotated[str, Field(max_length=30)] | None = None
+    status_list_credential: Annotated[str, Field(max_length=2000)] | None = None
+
+
+class VcApiStatusUpdateIn(Body):
+    """VC-API ``POST /credentials/status`` (https://w3c-ccg.github.io/vc-api/#update-status).
+
+    ``status`` is a boolean for revocation and suspension; for a ``message`` entry it may also
+    be the new value as a hex string ("0x2", this service's extension for ``statusSize`` > 1).
+    """
+
+    credential_id: Annotated[str, Field(min_length=1, max_length=1000)]
+    credential_status: VcApiStatusEntryRef
+    status: bool | Annotated[str, Field(pattern=r"^0x[0-9A-Fa-f]{1,2}$")]
 
 
 class VcApiIssueIn(Body):

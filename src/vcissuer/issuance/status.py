@@ -1,10 +1,13 @@
 """Revocation and suspension: status entries on issue, status changes, published lists.
 
-Each achievement says whether its credentials are revocable (a ``revocation`` entry) or
-suspendable (a ``suspension`` entry; revoking one then sets its bit for good). OB 3.0 allows one
-``credentialStatus``. Indices are allocated by the database at random in lists of 131,072
-(herd privacy) and never reused. List credentials are re-signed only when their bits changed or
-they near expiry.
+Each achievement says whether its credentials are revocable (a 1-bit ``revocation`` entry) or
+suspendable (a 2-bit ``suspension`` entry, ``vcissuer.status.lifecycle``: 1 suspended, 2
+revoked). OB 3.0 allows one ``credentialStatus``. Credentials issued before multi-bit status
+carry a 1-bit suspension entry; revoking one sets its bit for good, as it always did. VC-API
+callers may ask for a ``message`` entry (``statusSize`` bits, their ``statusMessage``).
+Indices are allocated by the database at random in lists of 131,072 entries (herd privacy)
+and never reused. List credentials are re-signed only when their bits changed or they near
+expiry.
 """
 
 from __future__ import annotations
@@ -22,7 +25,8 @@ from vcissuer.issuance.issuers import load_issuer
 from vcissuer.issuance.signing import active_signer, serialize
 from vcissuer.proofs import add_proof
 from vcissuer.status.bitstring import Bitstring
-from vcissuer.status.entries import BitstringStatusListEntry
+from vcissuer.status.entries import BitstringStatusListEntry, StatusMessage
+from vcissuer.status.lifecycle import LIFECYCLE_MESSAGES, LIFECYCLE_STATUS_SIZE
 from vcissuer.status.list_credential import create_status_list_credential
 from vcissuer.status.revocation_list import (
     RevokedCredential,
@@ -35,6 +39,7 @@ from vcissuer.store import (
     CredentialRepository,
     IssuerRecord,
     StatusAction,
+    StatusKind,
     StatusListRepository,
     StatusPurpose,
     TransitionOutcome,
@@ -45,6 +50,8 @@ __all__ = [
     "LIST_VALIDITY",
     "PublishedList",
     "StatusAssignment",
+    "StatusRequest",
+    "assignment_for",
     "change_one",
     "change_status",
     "credential_history",
@@ -60,11 +67,29 @@ LIST_VALIDITY = timedelta(days=1)
 LIST_MAX_AGE = 300
 
 
-def purpose_of(achievement: AchievementRecord) -> StatusPurpose | None:
+@dataclass(frozen=True, slots=True)
+class StatusRequest:
+    """The entry a credential is to get: purpose, ``statusSize`` and its ``statusMessage``."""
+
+    purpose: StatusPurpose
+    status_size: int = 1
+    messages: tuple[StatusMessage, ...] = ()
+    reference: tuple[str, ...] = ()
+
+    @property
+    def kind(self) -> StatusKind:
+        return StatusKind(self.purpose, self.status_size)
+
+
+# A suspendable credential can be revoked too: one 2-bit suspension entry says which.
+LIFECYCLE = StatusRequest(StatusPurpose.SUSPENSION, LIFECYCLE_STATUS_SIZE, LIFECYCLE_MESSAGES)
+
+
+def purpose_of(achievement: AchievementRecord) -> StatusRequest | None:
     if achievement.suspendable:
-        return StatusPurpose.SUSPENSION
+        return LIFECYCLE
     if achievement.revocable:
-        return StatusPurpose.REVOCATION
+        return StatusRequest(StatusPurpose.REVOCATION)
     return None
 
 
@@ -86,33 +111,46 @@ class StatusAssignment:
 
 
 def status_entries(services: Services, issuer: IssuerRecord,
-                   purposes: Sequence[StatusPurpose | None]) -> list[StatusAssignment | None]:
-    """One status assignment per requested purpose (None: no status), taken from this
-    process's reserve (refilled in one short transaction) before anything is signed."""
-    wanted: dict[StatusPurpose, int] = {}
-    for purpose in purposes:
-        if purpose is not None and not (purpose is StatusPurpose.REVOCATION
-                                        and issuer.revocation_list_enabled):
-            wanted[purpose] = wanted.get(purpose, 0) + 1
-    slots: dict[StatusPurpose, list[Any]] = {}
+                   requests: Sequence[StatusRequest | StatusPurpose | None]
+                   ) -> list[StatusAssignment | None]:
+    """One status assignment per request (None: no status), taken from this process's
+    reserve (refilled in one short transaction) before anything is signed."""
+    asked = [StatusRequest(r) if isinstance(r, StatusPurpose) else r for r in requests]
+    wanted: dict[StatusKind, int] = {}
+    for request in asked:
+        if request is not None and not _revocation_listed(issuer, request):
+            wanted[request.kind] = wanted.get(request.kind, 0) + 1
+    slots: dict[StatusKind, list[Any]] = {}
     if wanted:
         slots = services.reservoir.take(services.db, services.clock, issuer_id=issuer.id,
                                         wanted=wanted)
     out: list[StatusAssignment | None] = []
-    for purpose in purposes:
-        if purpose is None:
+    for request in asked:
+        if request is None:
             out.append(None)
-        elif purpose is StatusPurpose.REVOCATION and issuer.revocation_list_enabled:
+        elif _revocation_listed(issuer, request):
             # The issuer publishes the 1EdTech Revocation List instead.
             out.append(StatusAssignment(revocation_list_entry(
                 revocation_list_url(services, issuer))))
         else:
-            slot = slots[purpose].pop()
-            url = list_url(services, issuer, slot.status_list_id)
-            entry = BitstringStatusListEntry.create(url, index=slot.status_index,
-                                                    purpose=purpose.value).to_json()
-            out.append(StatusAssignment(entry, slot.status_list_id, slot.status_index))
+            out.append(assignment_for(services, issuer, request, slots[request.kind].pop()))
     return out
+
+
+def assignment_for(services: Services, issuer: IssuerRecord, request: StatusRequest,
+                   slot: Any) -> StatusAssignment:
+    """The entry for an allocated slot (a :class:`vcissuer.store.StatusSlot`)."""
+    url = list_url(services, issuer, slot.status_list_id)
+    entry = BitstringStatusListEntry.create(
+        url, index=slot.status_index, purpose=request.purpose.value,
+        status_size=request.status_size, status_messages=request.messages,
+        status_reference=request.reference).to_json()
+    return StatusAssignment(entry, slot.status_list_id, slot.status_index)
+
+
+def _revocation_listed(issuer: IssuerRecord, request: StatusRequest) -> bool:
+    return (request.purpose is StatusPurpose.REVOCATION and request.status_size == 1
+            and issuer.revocation_list_enabled)
 
 
 def change_status(services: Services, slug: str, credential_ids: Sequence[str], *,

@@ -22,6 +22,7 @@ from vcissuer.issuance.issuers import load_issuer
 from vcissuer.issuance.jwt_output import jwt_field_errors, vc_api_jwt
 from vcissuer.issuance.schemas import VcApiIssueIn
 from vcissuer.issuance.signing import sign_credential
+from vcissuer.issuance.vcapi_status import attach_requested_status, vc_api_id
 from vcissuer.store import (
     CredentialFormat,
     CredentialRecord,
@@ -137,6 +138,9 @@ def issue_caller_credential(services: Services, body: VcApiIssueIn, *, caller: C
             existing = repo.get_by_assessment_ref(ref, issuer_id=issuer.id)
             if existing is not None:
                 return _response(existing)
+        # VC-API status: options.credentialStatus adds an entry (issuance/vcapi_status.py).
+        status = attach_requested_status(services, session, issuer, credential,
+                                         body.options.credential_status)
         try:
             signed = sign_credential(services, session, issuer, credential,
                                      fmt=body.options.format, created=body.options.created,
@@ -160,7 +164,10 @@ def issue_caller_credential(services: Services, body: VcApiIssueIn, *, caller: C
         record = CredentialRecord(
             id=new_id(), issuer_id=issuer.id, achievement_id=None, recipient_hash=None,
             assessment_ref=ref, signed=signed, format=CredentialFormat(body.options.format),
-            valid_from=now, valid_until=None, created=now)
+            valid_from=now, valid_until=None, created=now,
+            status_list_id=status.status_list_id if status else None,
+            status_index=status.status_index if status else None,
+            vc_id=vc_api_id(credential, body.options))
         stored = repo.insert_or_get(record)
         return _response(stored.record)
 

@@ -105,6 +105,12 @@ class BitstringStatusListEntry:
             )
         if size > 1 and not self.status_messages:
             raise MalformedStatusError("statusMessage is required when statusSize is above 1")
+        values = [m.status for m in self.status_messages]
+        if any(v >= 1 << size for v in values):
+            raise MalformedStatusError(
+                f"a statusMessage status does not fit in statusSize {size} bits")
+        if len(set(values)) != len(values):
+            raise MalformedStatusError("statusMessage has two elements for one status value")
         for reference in self.status_reference:
             _check_url(reference, "statusReference")
 

@@ -109,6 +109,9 @@ class StatusList:
     purposes: tuple[str, ...]
     encoded_list: str
     ttl: int | None = None
+    # Not in the VC 2.0 context's BitstringStatusList terms, but BSL §2.2 names
+    # credentialSubject.statusSize for message lists: when a list states it, entries must agree.
+    status_size: int | None = None
 
     @classmethod
     def from_credential(cls, credential: Mapping[str, Any]) -> StatusList:
@@ -137,12 +140,17 @@ class StatusList:
         ttl = subject.get("ttl")
         if ttl is not None and (isinstance(ttl, bool) or not isinstance(ttl, int) or ttl < 0):
             raise MalformedStatusError("the list's ttl must be a non-negative integer")
+        size = subject.get("statusSize")
+        if size is not None and (isinstance(size, bool) or not isinstance(size, int)
+                                 or size < 1):
+            raise MalformedStatusError("the list's statusSize must be an integer above zero")
         list_id = credential.get("id")
         return cls(
             id=list_id if isinstance(list_id, str) else None,
             purposes=tuple(purposes),
             encoded_list=encoded,
             ttl=ttl,
+            status_size=size,
         )
 
     def bitstring(self, *, maximum_bytes: int = DEFAULT_MAXIMUM_BYTES) -> Bitstring:
@@ -182,6 +190,11 @@ def check_status(
         raise StatusError(
             f"statusPurpose {entry.status_purpose!r} is not a purpose of the status list "
             f"({', '.join(status_list.purposes)})"
+        )
+    if status_list.status_size is not None and status_list.status_size != entry.status_size:
+        raise StatusError(
+            f"the entry's statusSize {entry.status_size} differs from the status list's "
+            f"{status_list.status_size}"
         )
     # Steps 6-9: expand, then the herd-privacy minimum in entries (bits / statusSize).
     bits = status_list.bitstring(maximum_bytes=maximum_bytes)

@@ -16,6 +16,7 @@ from vcissuer.status.errors import (
     CREDENTIAL_SUSPENDED,
     STATUS_VERIFICATION_ERROR,
 )
+from vcissuer.status.lifecycle import REVOKED_MESSAGE
 
 __all__ = ["StatusResult"]
 
@@ -45,11 +46,16 @@ class StatusResult:
 
     @property
     def revoked(self) -> bool:
-        return self.purpose == REVOCATION and self.status != 0
+        """A set revocation status; or a suspension status whose ``statusMessage`` calls the
+        value "revoked" (one multi-bit entry for both, ``vcissuer.status.lifecycle``)."""
+        if self.status == 0:
+            return False
+        return self.purpose == REVOCATION or (self.purpose == SUSPENSION
+                                              and self.message == REVOKED_MESSAGE)
 
     @property
     def suspended(self) -> bool:
-        return self.purpose == SUSPENSION and self.status != 0
+        return self.purpose == SUSPENSION and self.status != 0 and not self.revoked
 
     def __bool__(self) -> bool:
         raise TypeError("a StatusResult has no truth value; use .valid, .revoked or .suspended")

@@ -39,12 +39,14 @@ from vcissuer.store.repositories import (
     IssuedApiKey,
     IssuerKeyRepository,
     IssuerRepository,
+    StatusKind,
     StatusListRepository,
     StatusSlot,
     StoredCredential,
     Transition,
     TransitionOutcome,
     get_bit,
+    get_status,
     hash_token,
 )
 
@@ -84,6 +86,7 @@ __all__ = [
     "CredentialRepository",
     "IssuerKeyRepository",
     "IssuerRepository",
+    "StatusKind",
     "StatusListRepository",
     # repository results
     "DEFAULT_PAGE_SIZE",
@@ -95,5 +98,6 @@ __all__ = [
     "Transition",
     "TransitionOutcome",
     "get_bit",
+    "get_status",
     "hash_token",
 ]

@@ -43,6 +43,7 @@ class StatusPurpose(StrEnum):
 
     REVOCATION = "revocation"
     SUSPENSION = "suspension"
+    MESSAGE = "message"
 
 
 class ApiScope(StrEnum):

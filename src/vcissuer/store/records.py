@@ -163,7 +163,10 @@ class StatusListRecord(Base):
     id: Mapped[str] = mapped_column(ID, primary_key=True, default=new_id)
     issuer_id: Mapped[str] = mapped_column(ForeignKey("issuers.id"))
     purpose: Mapped[StatusPurpose] = mapped_column(_enum(StatusPurpose, "status_purpose"))
+    # Entries (indices), not bits: the bitstring holds size * status_size bits.
     size: Mapped[int] = mapped_column(Integer)
+    # Bits per entry (BSL ``statusSize``); 1 for every list made before multi-bit status.
+    status_size: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
     allocated: Mapped[int] = mapped_column(Integer, default=0)
     # Uncompressed; index 0 is the most significant bit of the first byte.
     bitstring: Mapped[bytes] = mapped_column(LargeBinary)
@@ -212,6 +215,7 @@ class CredentialRecord(Base):
         Index(None, "issuer_id", "achievement_id", "created", "id"),
         Index(None, "issuer_id", "recipient_hash", "created", "id"),
         Index(None, "issuer_id", "state"),
+        Index(None, "issuer_id", "vc_id"),
     )
 
     id: Mapped[str] = mapped_column(ID, primary_key=True, default=new_id)
@@ -228,6 +232,9 @@ class CredentialRecord(Base):
     )
     status_list_id: Mapped[str | None] = mapped_column(ForeignKey("status_lists.id"))
     status_index: Mapped[int | None] = mapped_column(Integer)
+    # The credential's own ``id`` (or VC-API ``options.credentialId``) for credentials signed
+    # through VC-API, so ``POST /credentials/status`` can find them; NULL otherwise.
+    vc_id: Mapped[str | None] = mapped_column(String(1000))
     valid_from: Mapped[datetime | None]
     valid_until: Mapped[datetime | None]
     created: Mapped[datetime]

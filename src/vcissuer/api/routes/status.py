@@ -10,8 +10,8 @@ from fastapi.concurrency import run_in_threadpool
 from pydantic import Field
 
 from vcissuer.api.deps import CallerDep, ServicesDep
-from vcissuer.issuance import status
-from vcissuer.issuance.schemas import Body
+from vcissuer.issuance import status, vcapi_status
+from vcissuer.issuance.schemas import Body, VcApiStatusUpdateIn
 from vcissuer.store import StatusAction
 
 router = APIRouter(tags=["status"])
@@ -58,6 +58,16 @@ async def change_many(slug: str, body: StatusBatchIn, services: ServicesDep,
         status.change_status, services, slug, body.ids, action=StatusAction(body.action),
         reason=body.reason, caller=caller)
     return {"items": results}
+
+
+@router.post("/credentials/status", tags=["vc-api"],
+             summary="VC-API: update a status of an issued credential (revoke scope)",
+             responses={404: {"description": "no such credential for this API key"},
+                        409: {"description": "the change is not allowed"}})
+async def vc_api_update_status(body: VcApiStatusUpdateIn, services: ServicesDep,
+                               caller: CallerDep) -> dict[str, Any]:
+    return await run_in_threadpool(vcapi_status.update_credential_status, services, body,
+                                   caller=caller)
 
 
 @router.get("/issuers/{slug}/credentials/{credential_id}",

@@ -19,9 +19,11 @@ from vcissuer.store.repositories.credentials import (
 from vcissuer.store.repositories.issuers import IssuerRepository
 from vcissuer.store.repositories.keys import IssuerKeyRepository
 from vcissuer.store.repositories.status_lists import (
+    StatusKind,
     StatusListRepository,
     StatusSlot,
     get_bit,
+    get_status,
 )
 
 __all__ = [
@@ -33,11 +35,13 @@ __all__ = [
     "IssuedApiKey",
     "IssuerKeyRepository",
     "IssuerRepository",
+    "StatusKind",
     "StatusListRepository",
     "StatusSlot",
     "StoredCredential",
     "Transition",
     "TransitionOutcome",
     "get_bit",
+    "get_status",
     "hash_token",
 ]

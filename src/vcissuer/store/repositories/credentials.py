@@ -8,9 +8,15 @@ from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any, NamedTuple
 
-from sqlalchemy import Insert, bindparam, insert, select, update
+from sqlalchemy import Insert, bindparam, insert, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
+from vcissuer.status.lifecycle import (
+    LIFECYCLE_ACTIVE,
+    LIFECYCLE_REVOKED,
+    LIFECYCLE_STATUS_SIZE,
+    LIFECYCLE_SUSPENDED,
+)
 from vcissuer.store.enums import CredentialState, StatusAction, StatusPurpose
 from vcissuer.store.pagination import DEFAULT_PAGE_SIZE, Page, fetch_page
 from vcissuer.store.records import AuditRecord, CredentialRecord, StatusListRecord, new_id
@@ -74,6 +80,7 @@ class _Current(NamedTuple):
     status_list_id: str | None
     status_index: int | None
     purpose: StatusPurpose | None
+    status_size: int | None = None
 
 
 class CredentialRepository(Repository):
@@ -233,7 +240,7 @@ class CredentialRepository(Repository):
         current = self._lock_current(wanted, issuer_id=issuer_id)
         decided: dict[str, Transition] = {}
         new_states: dict[CredentialState, list[str]] = {}
-        bits: dict[str, dict[int, bool]] = {}
+        bits: dict[str, dict[int, int]] = {}
         for credential_id in wanted:
             found = current.get(credential_id)
             if found is None:
@@ -276,6 +283,46 @@ class CredentialRepository(Repository):
         self.session.flush()
         return [decided[credential_id] for credential_id in credential_ids]
 
+    def find(self, reference: str, *, issuer_id: str | None) -> CredentialRecord | None:
+        """A credential by our id or its VC-API id (``vc_id``), within one issuer (None: any
+        issuer, for admin callers); None when absent or ambiguous."""
+        query = select(CredentialRecord).where(
+            or_(CredentialRecord.id == reference, CredentialRecord.vc_id == reference))
+        if issuer_id is not None:
+            query = query.where(CredentialRecord.issuer_id == issuer_id)
+        found = self.session.scalars(query.limit(2)).all()
+        return found[0] if len(found) == 1 else None
+
+    def set_status_value(
+        self, credential_id: str, *, issuer_id: str, value: int, actor: str,
+        reason: str | None = None,
+    ) -> Transition:
+        """Write ``value`` into the credential's ``message`` status entry; audited as
+        ``credential.status`` (a message status changes no lifecycle state)."""
+        current = self._lock_current([credential_id], issuer_id=issuer_id).get(credential_id)
+        if current is None:
+            return Transition(credential_id, TransitionOutcome.NOT_FOUND, None)
+        if (current.purpose is not StatusPurpose.MESSAGE or current.status_list_id is None
+                or current.status_index is None):
+            return Transition(credential_id, TransitionOutcome.NOT_ALLOWED, current.state,
+                              "the credential has no message status entry")
+        size = current.status_size or 1
+        if not 0 <= value < 1 << size:
+            return Transition(credential_id, TransitionOutcome.NOT_ALLOWED, current.state,
+                              f"status {value:#x} does not fit in statusSize {size}")
+        now = self._now()
+        changed = apply_bits(self.session, {current.status_list_id: {current.status_index: value}},
+                             issuer_id=issuer_id, now=now)
+        if not changed:
+            return Transition(credential_id, TransitionOutcome.UNCHANGED, current.state)
+        self.session.execute(insert(AuditRecord), [{
+            "id": new_id(), "issuer_id": issuer_id, "actor": actor,
+            "action": "credential.status", "subject": credential_id, "reason": reason,
+            "at": now, "details": {"purpose": StatusPurpose.MESSAGE.value,
+                                   "status": f"{value:#x}"}}])
+        self.session.flush()
+        return Transition(credential_id, TransitionOutcome.CHANGED, current.state)
+
     def _lock_current(self, ids: Sequence[str], *, issuer_id: str) -> dict[str, _Current]:
         current: dict[str, _Current] = {}
         for start in range(0, len(ids), _CHUNK):
@@ -286,6 +333,7 @@ class CredentialRepository(Repository):
                     CredentialRecord.status_list_id,
                     CredentialRecord.status_index,
                     StatusListRecord.purpose,
+                    StatusListRecord.status_size,
                 )
                 .outerjoin(StatusListRecord,
                            StatusListRecord.id == CredentialRecord.status_list_id)
@@ -294,8 +342,8 @@ class CredentialRepository(Repository):
                 .order_by(CredentialRecord.id)
                 .with_for_update(of=CredentialRecord, key_share=True)
             )
-            for credential_id, state, list_id, index, purpose in rows:
-                current[credential_id] = _Current(state, list_id, index, purpose)
+            for credential_id, state, list_id, index, purpose, size in rows:
+                current[credential_id] = _Current(state, list_id, index, purpose, size)
         return current
 
 
@@ -309,14 +357,24 @@ def _as_stored(row: Mapping[str, Any]) -> CredentialRecord:
 
 def _decide(
     current: _Current, action: StatusAction
-) -> tuple[TransitionOutcome, CredentialState, str | None, bool | None]:
-    """Outcome, resulting state, why not, and the status bit to write (None: leave it)."""
+) -> tuple[TransitionOutcome, CredentialState, str | None, int | None]:
+    """Outcome, resulting state, why not, and the status value to write (None: leave it).
+
+    On a 1-bit revocation or suspension list the value is the bit. On a 2-bit suspension
+    list (``vcissuer.status.lifecycle``) 1 is suspended and 2 is revoked. A message list's
+    value is set only through :meth:`CredentialRepository.set_status_value`.
+    """
     state = current.state
+    lifecycle = (current.purpose is StatusPurpose.SUSPENSION
+                 and current.status_size == LIFECYCLE_STATUS_SIZE)
+    carries_state = current.purpose in (StatusPurpose.REVOCATION, StatusPurpose.SUSPENSION)
     if action is StatusAction.REVOKE:
         if state is CredentialState.REVOKED:
             return TransitionOutcome.UNCHANGED, state, None, None
-        # On a suspension-only list the bit stays set for good: the only signal there is.
-        return TransitionOutcome.CHANGED, CredentialState.REVOKED, None, True
+        # On a 1-bit suspension list the bit stays set for good: the only signal there is.
+        value = LIFECYCLE_REVOKED if lifecycle else 1
+        return (TransitionOutcome.CHANGED, CredentialState.REVOKED, None,
+                value if carries_state else None)
     if state is CredentialState.REVOKED:
         return TransitionOutcome.NOT_ALLOWED, state, "revoked is final", None
     if action is StatusAction.SUSPEND:
@@ -325,7 +383,9 @@ def _decide(
         if current.purpose is not StatusPurpose.SUSPENSION:
             return (TransitionOutcome.NOT_ALLOWED, state,
                     "the credential has no suspension status entry", None)
-        return TransitionOutcome.CHANGED, CredentialState.SUSPENDED, None, True
+        return (TransitionOutcome.CHANGED, CredentialState.SUSPENDED, None,
+                LIFECYCLE_SUSPENDED if lifecycle else 1)
     if state is CredentialState.ACTIVE:
         return TransitionOutcome.UNCHANGED, state, None, None
-    return TransitionOutcome.CHANGED, CredentialState.ACTIVE, None, False
+    return (TransitionOutcome.CHANGED, CredentialState.ACTIVE, None,
+            LIFECYCLE_ACTIVE if carries_state else None)

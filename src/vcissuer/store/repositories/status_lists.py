@@ -14,6 +14,7 @@ import random
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import NamedTuple
 
 from sqlalchemy import insert, or_, select, update
 from sqlalchemy.orm import Session, defer
@@ -29,12 +30,20 @@ from vcissuer.store.records import (
 )
 from vcissuer.store.repositories.base import Repository, lock_issuer
 
-__all__ = ["StatusListRepository", "StatusSlot", "apply_bits", "get_bit"]
+__all__ = ["StatusKind", "StatusListRepository", "StatusSlot", "apply_bits", "get_bit",
+           "get_status"]
 
 # Keep IN (...) lists well under every driver's parameter limit.
 _CHUNK = 500
 # Past this many guesses for one round, read the taken indices instead of guessing.
 _MAX_GUESSES = 4096
+
+
+class StatusKind(NamedTuple):
+    """Which lists an entry comes from: a purpose and the bits per entry (``statusSize``)."""
+
+    purpose: StatusPurpose
+    status_size: int = 1
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,6 +53,7 @@ class StatusSlot:
     status_list_id: str
     status_index: int
     purpose: StatusPurpose
+    status_size: int = 1
 
 
 class StatusListRepository(Repository):
@@ -65,16 +75,20 @@ class StatusListRepository(Repository):
         self._rng = rng or random.SystemRandom()
 
     def allocate(
-        self, *, issuer_id: str, purpose: StatusPurpose, count: int = 1
+        self, *, issuer_id: str, purpose: StatusPurpose, count: int = 1, status_size: int = 1
     ) -> list[StatusSlot]:
-        """``count`` unused indices, random within the issuer's open list; a new list when it
-        fills. Never returns an index twice, across all workers and all time."""
+        """``count`` unused indices, random within the issuer's open list of ``purpose`` and
+        ``status_size`` bits per entry; a new list when it fills. Never returns an index twice,
+        across all workers and all time."""
         if count < 1:
             raise ValueError("count must be at least 1")
+        if not 1 <= status_size <= 8:
+            raise ValueError("status_size must be from 1 to 8 bits")
         lock_issuer(self.session, issuer_id)
         slots: list[StatusSlot] = []
         while len(slots) < count:
-            status_list = self._open_list(issuer_id=issuer_id, purpose=purpose)
+            status_list = self._open_list(issuer_id=issuer_id, purpose=purpose,
+                                          status_size=status_size)
             take = min(count - len(slots), status_list.size - status_list.allocated)
             indices = self._pick_free(status_list, take)
             now = self._now()
@@ -88,16 +102,19 @@ class StatusListRepository(Repository):
             status_list.allocated += take
             status_list.updated = now
             self.session.flush()
-            slots.extend(StatusSlot(status_list.id, index, purpose) for index in indices)
+            slots.extend(StatusSlot(status_list.id, index, purpose, status_size)
+                         for index in indices)
         return slots
 
-    def _open_list(self, *, issuer_id: str, purpose: StatusPurpose) -> StatusListRecord:
+    def _open_list(self, *, issuer_id: str, purpose: StatusPurpose,
+                   status_size: int) -> StatusListRecord:
         status_list = self.session.scalars(
             select(StatusListRecord)
             .options(defer(StatusListRecord.bitstring), defer(StatusListRecord.signed_credential))
             .where(
                 StatusListRecord.issuer_id == issuer_id,
                 StatusListRecord.purpose == purpose,
+                StatusListRecord.status_size == status_size,
                 StatusListRecord.allocated < StatusListRecord.size,
             )
             .order_by(StatusListRecord.created, StatusListRecord.id)
@@ -114,8 +131,10 @@ class StatusListRepository(Repository):
             issuer_id=issuer_id,
             purpose=purpose,
             size=self._list_size,
+            status_size=status_size,
             allocated=0,
-            bitstring=bytes(self._list_size // 8),
+            # The herd-privacy minimum counts entries: size entries of status_size bits each.
+            bitstring=bytes(self._list_size * status_size // 8),
             version=0,
             created=now,
             updated=now,
@@ -195,10 +214,10 @@ class StatusListRepository(Repository):
         return sorted(self._taken(status_list_id, None))
 
     def set_bits(
-        self, changes: Mapping[str, Mapping[int, bool]], *, issuer_id: str
+        self, changes: Mapping[str, Mapping[int, int]], *, issuer_id: str
     ) -> set[str]:
-        """Set bits ``{list id: {index: value}}``; returns the ids of lists that changed (their
-        ``version`` went up, so their signed copies are stale)."""
+        """Set statuses ``{list id: {index: value}}`` (a bool on 1-bit lists); returns the ids
+        of lists that changed (their ``version`` went up, so their signed copies are stale)."""
         return apply_bits(self.session, changes, issuer_id=issuer_id, now=self._now())
 
     def save_signed(
@@ -247,15 +266,24 @@ def get_bit(bitstring: bytes, index: int) -> bool:
     return bool(bitstring[index // 8] & (0x80 >> (index % 8)))
 
 
+def get_status(bitstring: bytes, index: int, status_size: int = 1) -> int:
+    """The ``status_size``-bit value of entry ``index`` (bits index*size on, MSB first)."""
+    value = 0
+    for position in range(index * status_size, (index + 1) * status_size):
+        value = (value << 1) | get_bit(bitstring, position)
+    return value
+
+
 def apply_bits(
     session: Session,
-    changes: Mapping[str, Mapping[int, bool]],
+    changes: Mapping[str, Mapping[int, int]],
     *,
     issuer_id: str,
     now: datetime,
 ) -> set[str]:
-    """Write bit changes to the issuer's lists under their row locks (taken in id order, so
-    concurrent batches cannot deadlock); bump ``version`` of each list that really changed."""
+    """Write status changes ``{list id: {index: value}}`` to the issuer's lists under their
+    row locks (taken in id order, so concurrent batches cannot deadlock); each value fills the
+    list's ``status_size`` bits of its entry. Bump ``version`` of each list that changed."""
     list_ids = sorted(list_id for list_id, bits in changes.items() if bits)
     if not list_ids:
         return set()
@@ -277,12 +305,18 @@ def apply_bits(
     for list_id in list_ids:
         status_list = locked[list_id]
         bits = bytearray(status_list.bitstring)
+        size = status_list.status_size
         for index, value in changes[list_id].items():
             if not 0 <= index < status_list.size:
                 raise ValueError(f"index {index} is outside status list {list_id}")
-            mask = 0x80 >> (index % 8)
-            before = bits[index // 8]
-            bits[index // 8] = before | mask if value else before & ~mask
+            if not 0 <= int(value) < 1 << size:
+                raise ValueError(f"status {value} does not fit in {size} bits")
+            for offset in range(size):
+                position = index * size + offset
+                mask = 0x80 >> (position % 8)
+                before = bits[position // 8]
+                bit = (int(value) >> (size - 1 - offset)) & 1
+                bits[position // 8] = before | mask if bit else before & ~mask & 0xFF
         if bytes(bits) != status_list.bitstring:
             status_list.bitstring = bytes(bits)
             status_list.version += 1
