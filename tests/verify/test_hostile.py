@@ -10,6 +10,7 @@ import pytest
 from tests.net.fakeweb import FakeWeb, LoopbackServer
 from tests.verify.issuing import Issuer, clock, did_web_issuer, status_entry
 from vcissuer.keys import Ed25519KeyPair, P256KeyPair, base64url_decode, base64url_encode
+from vcissuer.limits import Limits
 from vcissuer.net import LOOPBACK, FetchPolicy, GuardedFetcher, guarded_client
 from vcissuer.proofs.jose import encode_vc_jwt
 from vcissuer.verify import Outcome, Retriever, Verdict, VerificationReport, Verifier
@@ -253,7 +254,13 @@ async def test_fetches_per_verification_are_capped() -> None:
     web = FakeWeb()
     issuer = did_web_issuer(web)
     statuses = [status_entry(f"https://list{i}.example/status/{i}", i) for i in range(60)]
-    report = await _verify(web, issuer.credential(status=statuses))
+    # Past the limit on status entries (8 by default), nothing is fetched at all.
+    refused = await _verify(web, issuer.credential(status=statuses))
+    assert "at most 8 are checked" in _problem(refused, "limits")
+    assert web.requests == []
+    # With that limit raised, the cap on fetches still holds.
+    report = await _verify(web, issuer.credential(status=statuses),
+                           limits=Limits(status_entries=100))
     assert not report.verified
     assert len(web.requests) <= 24
     assert "more than 24 documents" in _problem(report, "status")

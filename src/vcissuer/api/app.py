@@ -11,7 +11,7 @@ from fastapi import FastAPI
 
 from vcissuer import __version__
 from vcissuer.api.errors import install_error_handlers
-from vcissuer.api.limits import BodySizeLimit
+from vcissuer.api.limits import BodySizeLimit, JsonNestingLimit
 from vcissuer.api.openapi import document_problems
 from vcissuer.api.ratelimit import PUBLIC_LIMITED_PATHS, RateLimit
 from vcissuer.api.routes import (
@@ -71,6 +71,8 @@ def create_app(services: Services, *, max_body_bytes: int = 4 * 1024 * 1024,
             session.connection()
         return {"status": "ok", "version": __version__}
 
+    # Innermost first: the nesting of a JSON body is measured once its size is known to fit.
+    app.add_middleware(JsonNestingLimit)
     app.add_middleware(BodySizeLimit, max_bytes=max_body_bytes)
     app.add_middleware(RateLimit, paths=PUBLIC_LIMITED_PATHS)
 

@@ -22,6 +22,7 @@ from vcissuer.baking.payload import parse_credential_text
 from vcissuer.clock import Clock, system_clock
 from vcissuer.errors import PARSING_ERROR, VcError
 from vcissuer.jsonld import Canonicalizer, DocumentCanonicalizer
+from vcissuer.limits import DEFAULT_LIMITS, Limits
 from vcissuer.net import (
     FetchError,
     FetchPolicy,
@@ -32,11 +33,12 @@ from vcissuer.net import (
 )
 from vcissuer.net.fetch import system_resolve
 from vcissuer.proofs.result import Problem
+from vcissuer.verify.bounds import counted_limits, presentation_limits
 from vcissuer.verify.credential_status import StatusListCache
 from vcissuer.verify.pipeline import verify_credential
 from vcissuer.verify.presentation import verify_presentation
 from vcissuer.verify.report import Check, PresentationReport, VerificationReport
-from vcissuer.verify.retrieval import Retriever
+from vcissuer.verify.retrieval import Retriever, credentials_in
 from vcissuer.verify.validity import DEFAULT_SKEW
 
 __all__ = [
@@ -110,6 +112,7 @@ class Verifier:
         trust_embedded_keys: bool = False,
         status_cache: StatusListCache | None = None,
         owns_client: bool = False,
+        limits: Limits = DEFAULT_LIMITS,
     ) -> None:
         self.retriever = retriever
         self.clock = clock
@@ -119,6 +122,7 @@ class Verifier:
         self.trust_embedded_keys = trust_embedded_keys
         self.status_cache = status_cache if status_cache is not None else StatusListCache()
         self._owns_client = owns_client
+        self.limits = limits
 
     @classmethod
     def create(
@@ -152,10 +156,15 @@ class Verifier:
     def _common(self) -> dict[str, Any]:
         return {"clock": self.clock, "skew": self.skew, "canonicalizer": self.canonicalizer,
                 "trust_header_keys": self.trust_embedded_keys,
-                "status_cache": self.status_cache}
+                "status_cache": self.status_cache, "limits": self.limits}
 
     async def verify_credential(self, credential: Mapping[str, Any] | str) -> VerificationReport:
-        """Retrieve, then verify: the report for one credential (JSON-LD or VC-JWT)."""
+        """Retrieve, then verify: the report for one credential (JSON-LD or VC-JWT).
+
+        Past a counted limit (proofs, status entries), refused before anything is fetched."""
+        refused = counted_limits(credential, self.limits)
+        if refused is not None:
+            return VerificationReport(checks=(refused,))
         retrieval = await self.retriever.retrieve(credential)
         run = functools.partial(verify_credential, credential, resolver=retrieval.resolver,
                                 retrieved=retrieval.retrieved, **self._common())
@@ -166,6 +175,11 @@ class Verifier:
         domain: str | None = None,
     ) -> PresentationReport:
         """Retrieve, then verify a presentation and every credential inside."""
+        if isinstance(presentation, Mapping):
+            refused = presentation_limits(presentation, credentials_in(presentation),
+                                          self.limits, depth=False)
+            if refused is not None:
+                return PresentationReport(checks=(refused,))
         retrieval = await self.retriever.retrieve(presentation)
         run = functools.partial(verify_presentation, presentation, resolver=retrieval.resolver,
                                 retrieved=retrieval.retrieved, challenge=challenge,
