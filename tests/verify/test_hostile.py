@@ -299,3 +299,128 @@ async def test_all_fetches_of_one_verification_share_a_deadline() -> None:
         assert "not fetched within the 0.5 s" in _problem(report, "proof")
         assert "not fetched within the 0.5 s" in _problem(report, "status")
         assert not report.verified
+
+
+# --- Cost limits (vcissuer.limits): refused before the work, the limit named -------------
+
+
+def _deep(levels: int) -> dict:
+    value: dict = {"a": "x"}
+    for _ in range(levels - 1):
+        value = {"a": value}
+    return value
+
+
+def _limit(report) -> str:
+    found = report.check("limits")
+    assert found is not None, report.to_json()
+    assert report.verdict is Verdict.COULD_NOT_VERIFY
+    return f"{found.detail} | {_problem(report, 'limits')}"
+
+
+async def test_10000_proofs_are_refused_before_anything_is_fetched() -> None:
+    web = FakeWeb()
+    issuer = did_web_issuer(web)
+    credential = issuer.credential()
+    credential["proof"] = credential["proof"] * 10_000
+    verifier = web.verifier(clock=clock)
+    try:
+        started = time.process_time()
+        report = await verifier.verify_credential(credential)
+        cpu = time.process_time() - started
+    finally:
+        await verifier.fetcher.client.aclose()
+    assert cpu < 0.05, f"took {cpu:.3f} s of CPU"  # was 15 s, and "verified"
+    assert "proofs per document: at most 8" in _limit(report)
+    assert web.requests == []
+
+
+async def test_duplicate_proofs_are_an_invalid_proof_set() -> None:
+    """https://www.w3.org/TR/vc-data-integrity/#proof-sets — the same proof twice."""
+    web = FakeWeb()
+    issuer = did_web_issuer(web)
+    credential = issuer.credential()
+    credential["proof"] = credential["proof"] * 2
+    report = await _verify(web, credential)
+    assert report.verdict is Verdict.NOT_VERIFIED
+    assert "proof[1] repeats proof[0]" in _problem(report, "proof")
+    assert "MALFORMED_PROOF_ERROR" in _problem(report, "proof")
+
+
+@pytest.mark.parametrize("levels", [65, 300, 5000])
+def test_deep_documents_are_refused_by_the_pipeline_itself(levels: int) -> None:
+    # What `vcissuer verify` and the pages call: no RecursionError, no ValueError from the
+    # JSON Schema validator (it gave up at 256 levels), a named limit instead.
+    from vcissuer.dids import DidKeyResolver
+    from vcissuer.verify import verify_credential
+
+    issuer = Issuer(did="did:key:x", keys=Ed25519KeyPair.generate())
+    credential = issuer.credential(sign=False, credentialSubject=_deep(levels))
+    report = verify_credential(credential, resolver=DidKeyResolver(), clock=clock)
+    assert "nesting depth: at most 64" in _limit(report)
+    assert "deeper than 64 levels" in _limit(report)
+
+
+def test_deep_presentations_are_refused_by_the_pipeline_itself() -> None:
+    from vcissuer.dids import DidKeyResolver
+    from vcissuer.verify.presentation import verify_presentation
+
+    presentation = {"@context": ["https://www.w3.org/ns/credentials/v2"],
+                    "type": ["VerifiablePresentation"], "verifiableCredential": [_deep(2000)]}
+    report = verify_presentation(presentation, resolver=DidKeyResolver(), clock=clock)
+    assert not report.verified
+    assert report.check("limits").detail == "nesting depth: at most 64"
+    assert report.credentials == ()
+
+
+def test_canonicalization_of_a_deep_document_is_a_clear_error() -> None:
+    from vcissuer.jsonld import Canonicalizer
+    from vcissuer.limits import LimitExceeded
+
+    document = {"@context": {"@vocab": "https://example.org/"}, "a": _deep(5000)}
+    with pytest.raises(LimitExceeded, match="nests arrays and objects too deeply") as raised:
+        Canonicalizer().canonicalize(document)
+    assert raised.value.limit == "nesting depth"
+
+
+def test_a_deep_vc_jwt_payload_is_refused_unparsed() -> None:
+    from vcissuer.errors import JwtError
+    from vcissuer.proofs.jose import decode_vc_jwt
+
+    payload = '{"vc":' * 5000 + "1" + "}" * 5000
+    header = base64url_encode(json.dumps({"alg": "EdDSA", "kid": "did:example:1#k"}).encode())
+    token = f"{header}.{base64url_encode(payload.encode())}.AA"
+    with pytest.raises(JwtError, match="deeper than 64 levels"):
+        decode_vc_jwt(token)
+
+
+def test_a_deep_credential_file_is_refused_by_the_cli(tmp_path, capsys) -> None:
+    import io
+
+    from vcissuer.cli import main
+
+    path = tmp_path / "deep.json"
+    path.write_text('{"a":' * 5000 + "1" + "}" * 5000)
+    out = io.StringIO()
+    code = main(["verify", str(path), "--offline"], out=out)
+    assert code == 2
+    assert "deeper than 64 levels" in capsys.readouterr().err
+
+
+async def test_endorsements_and_presentations_share_one_cpu_budget() -> None:
+    from vcissuer.limits import Limits as CostLimits
+
+    web = FakeWeb()
+    issuer = did_web_issuer(web)
+    presentation = {"@context": ["https://www.w3.org/ns/credentials/v2"],
+                    "type": ["VerifiablePresentation"],
+                    "verifiableCredential": [issuer.credential() for _ in range(3)]}
+    verifier = web.verifier(clock=clock, limits=CostLimits(cpu_seconds=0.000_001))
+    try:
+        report = await verifier.verify_presentation(presentation)
+    finally:
+        await verifier.fetcher.client.aclose()
+    assert not report.verified
+    last = report.credentials[-1]
+    assert "CPU per verification: at most 1e-06" in _limit(last)
+    assert "stopped before verifiableCredential[2]" in _limit(last)
