@@ -196,3 +196,15 @@ def test_a_huge_proof_value_is_refused_fast(app_client: TestClient, issuer: Issu
     assert response.status_code == 422
     assert cpu < 0.5, f"took {cpu:.3f} s of CPU"  # was 2.3 s
     assert "at most 88" in json.dumps(response.json())
+
+
+@pytest.mark.parametrize("levels", [300, 5000])
+def test_the_verify_page_refuses_deep_pasted_json(app_client: TestClient, issuer: Issuer,
+                                                  levels: int) -> None:
+    # A form body: measured by the pipeline (300) or before parsing the pasted text (5000).
+    credential = issuer.credential()
+    text = json.dumps(credential).replace(json.dumps(credential["name"]), _nested(levels), 1)
+    response = app_client.post("/verify", headers={"Accept": "text/html"},
+                               data={"credential": text})
+    assert response.status_code in (400, 422), response.status_code
+    assert response.headers["content-type"] == "text/html; charset=utf-8"
