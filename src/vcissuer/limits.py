@@ -23,6 +23,7 @@ from vcissuer.errors import MALFORMED_VALUE_ERROR, VcError
 __all__ = [
     "DEFAULT_LIMITS",
     "MAX_CPU_SECONDS",
+    "MAX_DOCUMENT_VALUES",
     "MAX_ENDORSEMENTS",
     "MAX_NESTING_DEPTH",
     "MAX_PRESENTATION_CREDENTIALS",
@@ -31,6 +32,7 @@ __all__ = [
     "CpuBudget",
     "LimitExceeded",
     "Limits",
+    "check_document",
     "check_nesting",
     "json_text_nesting_exceeds",
     "nesting_exceeds",
@@ -38,6 +40,10 @@ __all__ = [
 
 # Arrays and objects inside one another (the outermost counts as 1).
 MAX_NESTING_DEPTH = 64
+# JSON values (object members and array items, at any depth) of one credential or
+# presentation: what canonicalizing it costs grows with them (one canonicalization is not
+# interrupted by the CPU budget). A large Open Badge has a few hundred.
+MAX_DOCUMENT_VALUES = 50_000
 # Proofs of one document (a proof set or chain); duplicates are refused outright.
 MAX_PROOFS = 8
 # Embedded endorsements of one credential (its own, its issuer's, its achievement's).
@@ -62,6 +68,7 @@ class Limits:
     """The limits one verification runs under (the module constants by default)."""
 
     nesting_depth: int = MAX_NESTING_DEPTH
+    document_values: int = MAX_DOCUMENT_VALUES
     proofs: int = MAX_PROOFS
     endorsements: int = MAX_ENDORSEMENTS
     status_entries: int = MAX_STATUS_ENTRIES
@@ -125,6 +132,29 @@ def json_text_nesting_exceeds(data: bytes, limit: int = MAX_NESTING_DEPTH) -> bo
                 return True
         depth += 2 * opens - len(block)
     return False
+
+
+def check_document(value: Any, limits: Limits = DEFAULT_LIMITS, *,
+                   what: str = "the document") -> None:
+    """:class:`LimitExceeded` when ``value`` nests deeper than ``limits.nesting_depth`` or
+    holds more than ``limits.document_values`` values (one walk, level by level)."""
+    level = [value] if isinstance(value, _CONTAINERS) else []
+    depth = values = 0
+    while level:
+        depth += 1
+        if depth > limits.nesting_depth:
+            raise LimitExceeded(f"{what} nests arrays and objects deeper than "
+                                f"{limits.nesting_depth} levels", limit="nesting depth",
+                                maximum=limits.nesting_depth)
+        below: list[Any] = []
+        for item in level:
+            members = item.values() if isinstance(item, dict) else item
+            values += len(members)
+            below += [member for member in members if isinstance(member, _CONTAINERS)]
+        if values > limits.document_values:
+            raise LimitExceeded(f"{what} holds more than {limits.document_values} values",
+                                limit="values per document", maximum=limits.document_values)
+        level = below
 
 
 def check_nesting(value: Any, limit: int = MAX_NESTING_DEPTH, *, what: str = "the document",

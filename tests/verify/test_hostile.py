@@ -424,3 +424,61 @@ async def test_endorsements_and_presentations_share_one_cpu_budget() -> None:
     last = report.credentials[-1]
     assert "CPU per verification: at most 1e-06" in _limit(last)
     assert "stopped before verifiableCredential[2]" in _limit(last)
+
+
+def _spent(seconds: float = 0.001):
+    from vcissuer.limits import CpuBudget
+
+    budget = CpuBudget(seconds)
+    deadline = time.thread_time() + seconds
+    while time.thread_time() <= deadline:
+        sum(range(1000))
+    return budget
+
+
+def test_the_cpu_budget_is_checked_between_the_proofs_of_a_set() -> None:
+    from vcissuer.dids import DidKeyResolver
+    from vcissuer.jsonld import Canonicalizer
+    from vcissuer.proofs import verify_proofs
+    from vcissuer.verify.bounds import BudgetedCanonicalizer
+
+    first = Issuer(did="did:key:a", keys=Ed25519KeyPair.generate())
+    second = Ed25519KeyPair.generate()
+    credential = first.credential(sign=False)
+    for keys in (first.keys, second):
+        method = f"did:key:{keys.public_multibase}#{keys.public_multibase}"
+        credential = Issuer(did="did:key:x", keys=keys).sign(credential, method=method)
+    assert verify_proofs(credential, resolver=DidKeyResolver(), clock=clock).verified
+    canonicalizer = BudgetedCanonicalizer(Canonicalizer(), _spent())
+    result = verify_proofs(credential, resolver=DidKeyResolver(), clock=clock,
+                           canonicalizer=canonicalizer)
+    assert len(result.results) == 2
+    for proof in result.results:
+        assert not proof.verified
+        assert "stopped before canonicalizing a document" in proof.problems[-1].message
+
+
+def test_a_spent_budget_stops_the_pipeline_at_once() -> None:
+    from vcissuer.dids import DidKeyResolver
+    from vcissuer.verify import verify_credential
+
+    keys = Ed25519KeyPair.generate()
+    issuer = Issuer(did=f"did:key:{keys.public_multibase}", keys=keys)
+    report = verify_credential(issuer.credential(), resolver=DidKeyResolver(), clock=clock,
+                               budget=_spent())
+    assert "CPU per verification" in _limit(report)
+
+
+def test_too_many_values_are_refused_before_canonicalization() -> None:
+    from vcissuer.dids import DidKeyResolver
+    from vcissuer.verify import verify_credential
+
+    keys = Ed25519KeyPair.generate()
+    issuer = Issuer(did=f"did:key:{keys.public_multibase}", keys=keys)
+    credential = issuer.credential(sign=False, evidence=[{"id": f"https://e.example/{i}"}
+                                                         for i in range(60_000)])
+    credential["proof"] = issuer.credential()["proof"]
+    started = time.process_time()
+    report = verify_credential(credential, resolver=DidKeyResolver(), clock=clock)
+    assert time.process_time() - started < 0.5  # canonicalizing it takes seconds
+    assert "values per document: at most 50000" in _limit(report)

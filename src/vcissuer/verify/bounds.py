@@ -14,11 +14,19 @@ from collections.abc import Mapping
 from typing import Any
 
 from vcissuer.errors import MALFORMED_PROOF_ERROR
-from vcissuer.limits import LimitExceeded, Limits, check_nesting
+from vcissuer.jsonld import DocumentCanonicalizer, default_canonicalizer
+from vcissuer.limits import CpuBudget, LimitExceeded, Limits, check_document
 from vcissuer.proofs.result import Problem
 from vcissuer.verify.report import Check
 
-__all__ = ["counted_limits", "credential_limits", "limit_check", "presentation_limits"]
+__all__ = [
+    "BudgetedCanonicalizer",
+    "counted_limits",
+    "credential_limits",
+    "limit_check",
+    "presentation_limits",
+    "within_budget",
+]
 
 
 def limit_check(error: LimitExceeded) -> Check:
@@ -71,27 +79,60 @@ def counted_limits(document: Any, limits: Limits, *, what: str = "credential") -
 
 
 def credential_limits(document: Any, limits: Limits) -> Check | None:
-    """:func:`counted_limits`, and the nesting depth."""
+    """:func:`counted_limits`, then the nesting depth and number of values."""
     if not isinstance(document, Mapping):
         return None
+    refused = counted_limits(document, limits)
+    if refused is not None:
+        return refused
     try:
-        check_nesting(document, limits.nesting_depth, what="the credential")
+        check_document(document, limits, what="the credential")
     except LimitExceeded as error:
         return limit_check(error)
-    return counted_limits(document, limits)
+    return None
 
 
 def presentation_limits(presentation: Mapping[str, Any], credentials: list[Any],
                         limits: Limits, *, depth: bool = True) -> Check | None:
-    """The presentation's depth (with ``depth``), its credentials' count, its own proofs."""
-    if depth:
-        try:
-            check_nesting(presentation, limits.nesting_depth, what="the presentation")
-        except LimitExceeded as error:
-            return limit_check(error)
+    """Its credentials' count, its own proofs, and (with ``depth``) its depth and size."""
     if len(credentials) > limits.presentation_credentials:
         return limit_check(LimitExceeded(
             f"the presentation holds {len(credentials)} credentials; at most "
             f"{limits.presentation_credentials} are verified",
             limit="credentials per presentation", maximum=limits.presentation_credentials))
-    return _proofs(presentation, limits, "presentation")
+    refused = _proofs(presentation, limits, "presentation")
+    if refused is not None or not depth:
+        return refused
+    try:
+        check_document(presentation, limits, what="the presentation")
+    except LimitExceeded as error:
+        return limit_check(error)
+    return None
+
+
+class BudgetedCanonicalizer:
+    """Checks the CPU budget before each document it canonicalizes: between the proofs of a
+    set, status lists and endorsements, as well as between credentials."""
+
+    __slots__ = ("budget", "inner")
+
+    def __init__(self, inner: DocumentCanonicalizer, budget: CpuBudget) -> None:
+        self.inner = inner
+        self.budget = budget
+
+    def canonicalize(self, document: Mapping[str, Any]) -> str:
+        self.budget.check("canonicalizing a document")
+        return self.inner.canonicalize(document)
+
+    def canonicalize_small(self, document: Mapping[str, Any]) -> str:
+        return self.inner.canonicalize_small(document)
+
+
+def within_budget(canonicalizer: DocumentCanonicalizer | None,
+                  budget: CpuBudget) -> BudgetedCanonicalizer:
+    """``canonicalizer`` (the default one if None) checking ``budget`` before each document."""
+    if isinstance(canonicalizer, BudgetedCanonicalizer):
+        if canonicalizer.budget is budget:
+            return canonicalizer
+        canonicalizer = canonicalizer.inner
+    return BudgetedCanonicalizer(canonicalizer or default_canonicalizer(), budget)

@@ -24,7 +24,7 @@ from vcissuer.jsonld import DocumentCanonicalizer
 from vcissuer.limits import DEFAULT_LIMITS, CpuBudget, LimitExceeded, Limits
 from vcissuer.proofs import verify_proofs
 from vcissuer.proofs.result import Problem, ProofSetResult
-from vcissuer.verify.bounds import credential_limits, limit_check
+from vcissuer.verify.bounds import credential_limits, limit_check, within_budget
 from vcissuer.verify.credential_status import StatusListCache, check_credential_status
 from vcissuer.verify.documents import Retrieved
 from vcissuer.verify.endorsements import check_endorsements
@@ -86,6 +86,7 @@ def verify_credential(
     refused = credential_limits(credential, limits)
     if refused is not None:
         return VerificationReport(checks=(refused,), location=location)
+    canonicalizer = within_budget(canonicalizer, budget)
     if isinstance(credential, str):
         secured = _verify_jwt(credential, resolver=resolver,
                               trust_header_keys=trust_header_keys)

@@ -24,7 +24,7 @@ from vcissuer.jsonld import DocumentCanonicalizer
 from vcissuer.limits import DEFAULT_LIMITS, MAX_PRESENTATION_CREDENTIALS, CpuBudget, Limits
 from vcissuer.proofs import Authentication, verify_proofs
 from vcissuer.proofs.result import Problem
-from vcissuer.verify.bounds import presentation_limits
+from vcissuer.verify.bounds import presentation_limits, within_budget
 from vcissuer.verify.credential_status import StatusListCache
 from vcissuer.verify.documents import Retrieved
 from vcissuer.verify.malformed import malformed_proofs
@@ -92,6 +92,7 @@ def verify_presentation(
     refused = presentation_limits(presentation, credentials_in(presentation), limits)
     if refused is not None:
         return PresentationReport(checks=(refused,))
+    canonicalizer = within_budget(canonicalizer, budget)
     structure = _structure(presentation)
     holder = _holder(presentation)
     if "proof" not in presentation:
