@@ -57,9 +57,10 @@ MAX_PRESENTATION_CREDENTIALS = 32
 MAX_CPU_SECONDS = 2.0
 
 _CONTAINERS = (dict, list)
-# A JSON string (possessive: no backtracking), or an unterminated one running to the end.
-_JSON_STRING = re.compile(rb'"(?:[^"\\]++|\\.)*+"?', re.DOTALL)
+# A JSON string once escapes are gone, or an unterminated one running to the end.
+_PLAIN_STRING = re.compile(rb'"[^"]*"?')
 _NOT_BRACKETS = bytes(sorted(set(range(256)) - set(b"[]{}")))
+_NOT_BRACKETS_OR_QUOTES = bytes(sorted(set(range(256)) - set(b'[]{}"')))
 _OPENS_AS_TWO = bytes.maketrans(b"[{]}", b"\x02\x02\x00\x00")
 
 
@@ -114,12 +115,24 @@ def nesting_exceeds(value: Any, limit: int = MAX_NESTING_DEPTH) -> bool:
 
 def json_text_nesting_exceeds(data: bytes, limit: int = MAX_NESTING_DEPTH) -> bool:
     """:func:`nesting_exceeds` on JSON text, before it is parsed (brackets inside strings do
-    not count). Linear, and at C speed but for the few stretches that come near the limit:
-    blocks of ``limit // 2`` brackets are summed with ``bytes.count``, and only a block that
-    could cross the limit is walked bracket by bracket. Invalid JSON may get either answer;
-    the parser refuses it anyway.
+    not count). Linear, and at C speed but for the few stretches that come near the limit.
+
+    Escapes go first (``\\`` pairs, then ``\"``: a quote after an odd run of backslashes is
+    escaped), then everything but brackets and quotes; adjacent quotes ``""`` go next (an
+    empty string, or two strings with nothing between them: nothing outside a string is
+    lost), and what strings remain, those holding brackets, go by one regular expression.
+    Blocks of ``limit // 2`` brackets are then summed with ``bytes.count``, and only a block
+    that could cross the limit is walked. Invalid JSON may get either answer; the parser
+    refuses it anyway.
     """
-    brackets = _JSON_STRING.sub(b"", data).translate(_OPENS_AS_TWO, _NOT_BRACKETS)
+    if len(data) <= 2 * limit:  # each level takes an opening and a closing bracket
+        return False
+    if b"\\" in data:
+        data = data.replace(b"\\\\", b"").replace(b'\\"', b"")
+    data = data.translate(None, _NOT_BRACKETS_OR_QUOTES).replace(b'""', b"")
+    if b'"' in data:
+        data = _PLAIN_STRING.sub(b"", data)
+    brackets = data.translate(_OPENS_AS_TWO, _NOT_BRACKETS)
     step = max(1, limit // 2)
     depth = 0
     for start in range(0, len(brackets), step):
