@@ -49,6 +49,11 @@ def _parse_credential(text: str) -> dict[str, Any] | str:
     stripped = text.strip()
     if stripped.count(".") == 2 and not stripped.startswith("{"):
         return stripped
+    from vcissuer.limits import MAX_NESTING_DEPTH, json_text_nesting_exceeds
+
+    if json_text_nesting_exceeds(stripped.encode("utf-8")):
+        raise CliError(f"input nests arrays and objects deeper than {MAX_NESTING_DEPTH} levels "
+                       "(limit: nesting depth)")
     try:
         document = json.loads(stripped)
     except json.JSONDecodeError as error:

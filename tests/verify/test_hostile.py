@@ -10,6 +10,7 @@ import pytest
 from tests.net.fakeweb import FakeWeb, LoopbackServer
 from tests.verify.issuing import Issuer, clock, did_web_issuer, status_entry
 from vcissuer.keys import Ed25519KeyPair, P256KeyPair, base64url_decode, base64url_encode
+from vcissuer.limits import Limits
 from vcissuer.net import LOOPBACK, FetchPolicy, GuardedFetcher, guarded_client
 from vcissuer.proofs.jose import encode_vc_jwt
 from vcissuer.verify import Outcome, Retriever, Verdict, VerificationReport, Verifier
@@ -253,7 +254,13 @@ async def test_fetches_per_verification_are_capped() -> None:
     web = FakeWeb()
     issuer = did_web_issuer(web)
     statuses = [status_entry(f"https://list{i}.example/status/{i}", i) for i in range(60)]
-    report = await _verify(web, issuer.credential(status=statuses))
+    # Past the limit on status entries (8 by default), nothing is fetched at all.
+    refused = await _verify(web, issuer.credential(status=statuses))
+    assert "at most 8 are checked" in _problem(refused, "limits")
+    assert web.requests == []
+    # With that limit raised, the cap on fetches still holds.
+    report = await _verify(web, issuer.credential(status=statuses),
+                           limits=Limits(status_entries=100))
     assert not report.verified
     assert len(web.requests) <= 24
     assert "more than 24 documents" in _problem(report, "status")
@@ -292,3 +299,186 @@ async def test_all_fetches_of_one_verification_share_a_deadline() -> None:
         assert "not fetched within the 0.5 s" in _problem(report, "proof")
         assert "not fetched within the 0.5 s" in _problem(report, "status")
         assert not report.verified
+
+
+# --- Cost limits (vcissuer.limits): refused before the work, the limit named -------------
+
+
+def _deep(levels: int) -> dict:
+    value: dict = {"a": "x"}
+    for _ in range(levels - 1):
+        value = {"a": value}
+    return value
+
+
+def _limit(report) -> str:
+    found = report.check("limits")
+    assert found is not None, report.to_json()
+    assert report.verdict is Verdict.COULD_NOT_VERIFY
+    return f"{found.detail} | {_problem(report, 'limits')}"
+
+
+async def test_10000_proofs_are_refused_before_anything_is_fetched() -> None:
+    web = FakeWeb()
+    issuer = did_web_issuer(web)
+    credential = issuer.credential()
+    credential["proof"] = credential["proof"] * 10_000
+    verifier = web.verifier(clock=clock)
+    try:
+        started = time.process_time()
+        report = await verifier.verify_credential(credential)
+        cpu = time.process_time() - started
+    finally:
+        await verifier.fetcher.client.aclose()
+    assert cpu < 0.05, f"took {cpu:.3f} s of CPU"  # was 15 s, and "verified"
+    assert "proofs per document: at most 8" in _limit(report)
+    assert web.requests == []
+
+
+async def test_duplicate_proofs_are_an_invalid_proof_set() -> None:
+    """https://www.w3.org/TR/vc-data-integrity/#proof-sets — the same proof twice."""
+    web = FakeWeb()
+    issuer = did_web_issuer(web)
+    credential = issuer.credential()
+    credential["proof"] = credential["proof"] * 2
+    report = await _verify(web, credential)
+    assert report.verdict is Verdict.NOT_VERIFIED
+    assert "proof[1] repeats proof[0]" in _problem(report, "proof")
+    assert "MALFORMED_PROOF_ERROR" in _problem(report, "proof")
+
+
+@pytest.mark.parametrize("levels", [65, 300, 5000])
+def test_deep_documents_are_refused_by_the_pipeline_itself(levels: int) -> None:
+    # What `vcissuer verify` and the pages call: no RecursionError, no ValueError from the
+    # JSON Schema validator (it gave up at 256 levels), a named limit instead.
+    from vcissuer.dids import DidKeyResolver
+    from vcissuer.verify import verify_credential
+
+    issuer = Issuer(did="did:key:x", keys=Ed25519KeyPair.generate())
+    credential = issuer.credential(sign=False, credentialSubject=_deep(levels))
+    report = verify_credential(credential, resolver=DidKeyResolver(), clock=clock)
+    assert "nesting depth: at most 64" in _limit(report)
+    assert "deeper than 64 levels" in _limit(report)
+
+
+def test_deep_presentations_are_refused_by_the_pipeline_itself() -> None:
+    from vcissuer.dids import DidKeyResolver
+    from vcissuer.verify.presentation import verify_presentation
+
+    presentation = {"@context": ["https://www.w3.org/ns/credentials/v2"],
+                    "type": ["VerifiablePresentation"], "verifiableCredential": [_deep(2000)]}
+    report = verify_presentation(presentation, resolver=DidKeyResolver(), clock=clock)
+    assert not report.verified
+    assert report.check("limits").detail == "nesting depth: at most 64"
+    assert report.credentials == ()
+
+
+def test_canonicalization_of_a_deep_document_is_a_clear_error() -> None:
+    from vcissuer.jsonld import Canonicalizer
+    from vcissuer.limits import LimitExceeded
+
+    document = {"@context": {"@vocab": "https://example.org/"}, "a": _deep(5000)}
+    with pytest.raises(LimitExceeded, match="nests arrays and objects too deeply") as raised:
+        Canonicalizer().canonicalize(document)
+    assert raised.value.limit == "nesting depth"
+
+
+def test_a_deep_vc_jwt_payload_is_refused_unparsed() -> None:
+    from vcissuer.errors import JwtError
+    from vcissuer.proofs.jose import decode_vc_jwt
+
+    payload = '{"vc":' * 5000 + "1" + "}" * 5000
+    header = base64url_encode(json.dumps({"alg": "EdDSA", "kid": "did:example:1#k"}).encode())
+    token = f"{header}.{base64url_encode(payload.encode())}.AA"
+    with pytest.raises(JwtError, match="deeper than 64 levels"):
+        decode_vc_jwt(token)
+
+
+def test_a_deep_credential_file_is_refused_by_the_cli(tmp_path, capsys) -> None:
+    import io
+
+    from vcissuer.cli import main
+
+    path = tmp_path / "deep.json"
+    path.write_text('{"a":' * 5000 + "1" + "}" * 5000)
+    out = io.StringIO()
+    code = main(["verify", str(path), "--offline"], out=out)
+    assert code == 2
+    assert "deeper than 64 levels" in capsys.readouterr().err
+
+
+async def test_endorsements_and_presentations_share_one_cpu_budget() -> None:
+    from vcissuer.limits import Limits as CostLimits
+
+    web = FakeWeb()
+    issuer = did_web_issuer(web)
+    presentation = {"@context": ["https://www.w3.org/ns/credentials/v2"],
+                    "type": ["VerifiablePresentation"],
+                    "verifiableCredential": [issuer.credential() for _ in range(3)]}
+    verifier = web.verifier(clock=clock, limits=CostLimits(cpu_seconds=0.000_001))
+    try:
+        report = await verifier.verify_presentation(presentation)
+    finally:
+        await verifier.fetcher.client.aclose()
+    assert not report.verified
+    last = report.credentials[-1]
+    assert "CPU per verification: at most 1e-06" in _limit(last)
+    assert "stopped before verifiableCredential[2]" in _limit(last)
+
+
+def _spent(seconds: float = 0.001):
+    from vcissuer.limits import CpuBudget
+
+    budget = CpuBudget(seconds)
+    deadline = time.thread_time() + seconds
+    while time.thread_time() <= deadline:
+        sum(range(1000))
+    return budget
+
+
+def test_the_cpu_budget_is_checked_between_the_proofs_of_a_set() -> None:
+    from vcissuer.dids import DidKeyResolver
+    from vcissuer.jsonld import Canonicalizer
+    from vcissuer.proofs import verify_proofs
+    from vcissuer.verify.bounds import BudgetedCanonicalizer
+
+    first = Issuer(did="did:key:a", keys=Ed25519KeyPair.generate())
+    second = Ed25519KeyPair.generate()
+    credential = first.credential(sign=False)
+    for keys in (first.keys, second):
+        method = f"did:key:{keys.public_multibase}#{keys.public_multibase}"
+        credential = Issuer(did="did:key:x", keys=keys).sign(credential, method=method)
+    assert verify_proofs(credential, resolver=DidKeyResolver(), clock=clock).verified
+    canonicalizer = BudgetedCanonicalizer(Canonicalizer(), _spent())
+    result = verify_proofs(credential, resolver=DidKeyResolver(), clock=clock,
+                           canonicalizer=canonicalizer)
+    assert len(result.results) == 2
+    for proof in result.results:
+        assert not proof.verified
+        assert "stopped before canonicalizing a document" in proof.problems[-1].message
+
+
+def test_a_spent_budget_stops_the_pipeline_at_once() -> None:
+    from vcissuer.dids import DidKeyResolver
+    from vcissuer.verify import verify_credential
+
+    keys = Ed25519KeyPair.generate()
+    issuer = Issuer(did=f"did:key:{keys.public_multibase}", keys=keys)
+    report = verify_credential(issuer.credential(), resolver=DidKeyResolver(), clock=clock,
+                               budget=_spent())
+    assert "CPU per verification" in _limit(report)
+
+
+def test_too_many_values_are_refused_before_canonicalization() -> None:
+    from vcissuer.dids import DidKeyResolver
+    from vcissuer.verify import verify_credential
+
+    keys = Ed25519KeyPair.generate()
+    issuer = Issuer(did=f"did:key:{keys.public_multibase}", keys=keys)
+    credential = issuer.credential(sign=False, evidence=[{"id": f"https://e.example/{i}"}
+                                                         for i in range(60_000)])
+    credential["proof"] = issuer.credential()["proof"]
+    started = time.process_time()
+    report = verify_credential(credential, resolver=DidKeyResolver(), clock=clock)
+    assert time.process_time() - started < 0.5  # canonicalizing it takes seconds
+    assert "values per document: at most 50000" in _limit(report)

@@ -12,7 +12,7 @@ from fastapi import FastAPI
 from vcissuer import __version__
 from vcissuer.api.admission import ANONYMOUS_PATHS, Admission, AdmissionControl
 from vcissuer.api.errors import install_error_handlers
-from vcissuer.api.limits import BodySizeLimit
+from vcissuer.api.limits import BodySizeLimit, JsonNestingLimit
 from vcissuer.api.openapi import document_problems
 from vcissuer.api.ratelimit import PUBLIC_LIMITED_PATHS, Limit, RateLimit
 from vcissuer.api.routes import (
@@ -83,7 +83,10 @@ def create_app(services: Services, *, max_body_bytes: int = 4 * 1024 * 1024,
             session.connection()
         return {"status": "ok", "version": __version__}
 
-    # Outermost last: the rate limit per client first, then admission of anonymous work.
+    # Innermost first (outermost last): the nesting of a JSON body is measured once its size
+    # is known to fit.
+    app.add_middleware(JsonNestingLimit)
+    # Then the body size, admission of anonymous work, and the rate limit per client.
     app.add_middleware(BodySizeLimit, max_bytes=max_body_bytes)
     app.add_middleware(AdmissionControl)
     app.add_middleware(RateLimit, limits=rate_limits, trusted_proxies=trusted_proxies)

@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from vcissuer.baking.errors import BakingError
+from vcissuer.limits import MAX_NESTING_DEPTH, json_text_nesting_exceeds
 
 __all__ = ["MAX_PAYLOAD_BYTES", "credential_text", "is_compact_jws", "parse_credential_text"]
 
@@ -42,6 +43,9 @@ def parse_credential_text(text: str) -> dict[str, Any] | str:
     if len(text) > MAX_PAYLOAD_BYTES:
         raise BakingError("the baked credential is too large")
     if text.startswith("{"):
+        if json_text_nesting_exceeds(text.encode("utf-8")):
+            raise BakingError(f"the credential nests arrays and objects deeper than "
+                              f"{MAX_NESTING_DEPTH} levels (limit: nesting depth)")
         try:
             value = json.loads(text)
         except (ValueError, RecursionError) as error:

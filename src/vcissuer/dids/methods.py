@@ -72,7 +72,7 @@ def _verifier(kind: Any, material: str, method: Mapping[str, Any], *, id: str) -
         if not isinstance(value, str):
             raise KeyFormatError("publicKeyBase58 must be a string")
         try:
-            raw = base58btc_decode(value)
+            raw = base58btc_decode(value, max_bytes=32)
         except MultibaseError as error:
             raise KeyFormatError(f"publicKeyBase58: {error.message}") from None
         return Ed25519KeyPair.from_public_bytes(raw).verifier(id)

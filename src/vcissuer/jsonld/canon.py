@@ -24,7 +24,12 @@ from pyld import ContextResolver, jsonld
 from pyld.canon import URDNA2015
 from pyld.identifier_issuer import IdentifierIssuer
 
-from vcissuer.errors import DocumentLoaderError, SafeModeError, VcError
+from vcissuer.errors import (
+    PROOF_TRANSFORMATION_ERROR,
+    DocumentLoaderError,
+    SafeModeError,
+    VcError,
+)
 from vcissuer.jsonld.loader import DocumentLoader, bundled_loader
 from vcissuer.jsonld.rdf import is_absolute_iri, to_dataset
 from vcissuer.jsonld.safe import (
@@ -43,6 +48,7 @@ from vcissuer.jsonld.shapes import (
     split,
     tokenize,
 )
+from vcissuer.limits import MAX_NESTING_DEPTH, LimitExceeded
 
 __all__ = [
     "Canonicalizer",
@@ -347,6 +353,16 @@ def _crash(error: Exception) -> VcError:
     return VcError("invalid JSON-LD: the document could not be processed")
 
 
+def _too_deep() -> LimitExceeded:
+    # pyld recurses once per level: a document some hundreds of levels deep exhausts Python's
+    # stack. Checking the depth before every canonicalization would cost ~5 % of signing;
+    # verification checks it up front (vcissuer.verify.bounds), the API on the request body.
+    return LimitExceeded(f"the document nests arrays and objects too deeply to process (a "
+                         f"verifier here allows {MAX_NESTING_DEPTH} levels)",
+                         limit="nesting depth", maximum=MAX_NESTING_DEPTH,
+                         code=PROOF_TRANSFORMATION_ERROR)
+
+
 def _jsonld_failure(error: jsonld.JsonLdError) -> VcError:
     loader_error = _loader_error(error)
     if loader_error is not None:
@@ -440,6 +456,8 @@ class Canonicalizer:
             raise _jsonld_failure(error) from error
         except _PYLD_CRASHES as error:
             raise _crash(error) from error
+        except RecursionError:
+            raise _too_deep() from None
         if self.safe:
             check_dropped(dropped, document)
             check_expanded(expanded, document)
@@ -463,6 +481,8 @@ class Canonicalizer:
             raise _jsonld_failure(error) from error
         except _PYLD_CRASHES as error:
             raise _crash(error) from error
+        except RecursionError:
+            raise _too_deep() from None
 
     def _options(self) -> dict[str, Any]:
         return {

@@ -15,7 +15,7 @@ from vcissuer.keys.base import Verifier
 from vcissuer.keys.ed25519 import Ed25519KeyPair
 from vcissuer.keys.multibase import MultibaseError, base64url_decode, base64url_encode
 from vcissuer.keys.p256 import P256KeyPair
-from vcissuer.keys.rsa import RsaKeyPair
+from vcissuer.keys.rsa import MAX_KEY_SIZE, RsaKeyPair
 
 __all__ = ["PRIVATE_JWK_MEMBERS", "jwk_thumbprint", "key_pair_from_jwk", "verifier_from_jwk"]
 
@@ -38,12 +38,13 @@ def _check_public(jwk: Any) -> Mapping[str, Any]:
     return jwk
 
 
-def _member(jwk: Mapping[str, Any], name: str) -> bytes:
+def _member(jwk: Mapping[str, Any], name: str, *, max_bytes: int) -> bytes:
+    """A base64url member of at most ``max_bytes`` bytes (longer text is refused unread)."""
     value = jwk.get(name)
     if not isinstance(value, str) or not value:
         raise KeyFormatError(f"JWK member {name!r} is missing or not a string")
     try:
-        return base64url_decode(value)
+        return base64url_decode(value, max_bytes=max_bytes)
     except MultibaseError as error:
         raise KeyFormatError(f"JWK member {name!r}: {error.message}") from None
 
@@ -53,11 +54,15 @@ def key_pair_from_jwk(jwk: Mapping[str, Any]) -> Ed25519KeyPair | P256KeyPair | 
     jwk = _check_public(jwk)
     kty, crv = jwk.get("kty"), jwk.get("crv")
     if kty == "OKP" and crv == "Ed25519":
-        return Ed25519KeyPair.from_public_bytes(_member(jwk, "x"))
+        return Ed25519KeyPair.from_public_bytes(_member(jwk, "x", max_bytes=32))
     if kty == "EC" and crv == "P-256":
-        return P256KeyPair.from_public_coordinates(_member(jwk, "x"), _member(jwk, "y"))
+        return P256KeyPair.from_public_coordinates(_member(jwk, "x", max_bytes=32),
+                                                   _member(jwk, "y", max_bytes=32))
     if kty == "RSA":
-        n, e = _member(jwk, "n"), _member(jwk, "e")
+        # A modulus of at most MAX_KEY_SIZE bits (one leading zero byte tolerated); an
+        # exponent of at most 64 bits, as OpenSSL requires of large moduli.
+        n = _member(jwk, "n", max_bytes=MAX_KEY_SIZE // 8 + 1)
+        e = _member(jwk, "e", max_bytes=8)
         return RsaKeyPair.from_public_numbers(n=int.from_bytes(n, "big"),
                                               e=int.from_bytes(e, "big"))
     if kty in ("OKP", "EC"):

@@ -40,6 +40,9 @@ _SECRET = {
     ED25519_SECRET_HEADER: (KeyAlgorithm.ED25519, (32, 64)),
     P256_SECRET_HEADER: (KeyAlgorithm.P256, (32,)),
 }
+# Twice the longest key here: anything longer is no key, and is refused before decoding
+# (a wrong but plausible length is decoded, so the error can say what it holds).
+_MAX_MULTIKEY_BYTES = 128
 _PUBLIC_HEADERS = {alg: header for header, (alg, _) in _PUBLIC.items()}
 _SECRET_HEADERS = {alg: header for header, (alg, _) in _SECRET.items()}
 
@@ -95,7 +98,7 @@ def _decode(
     if not value.startswith("z"):
         raise KeyFormatError(f"{what} must be multibase base58btc (prefix 'z')")
     try:
-        data = multibase_decode(value)
+        data = multibase_decode(value, max_bytes=_MAX_MULTIKEY_BYTES)
     except MultibaseError as error:
         raise KeyFormatError(f"{what}: {error.message}") from None
     entry = table.get(data[:2])

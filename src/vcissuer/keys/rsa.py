@@ -18,10 +18,13 @@ from vcissuer.keys.base import KeyAlgorithm
 from vcissuer.keys.multibase import base64url_encode
 from vcissuer.keys.pem import private_key_to_pem
 
-__all__ = ["GENERATED_KEY_SIZES", "MIN_KEY_SIZE", "RsaKeyPair", "RsaSigner", "RsaVerifier"]
+__all__ = ["GENERATED_KEY_SIZES", "MAX_KEY_SIZE", "MIN_KEY_SIZE", "RsaKeyPair", "RsaSigner",
+           "RsaVerifier"]
 
 # RFC 7518 section 3.3: "A key of size 2048 bits or larger MUST be used with these algorithms."
 MIN_KEY_SIZE = 2048
+# A verifier's bound on the work a key from a document can ask for (generated keys are smaller).
+MAX_KEY_SIZE = 8192
 GENERATED_KEY_SIZES = (2048, 3072, 4096)
 PUBLIC_EXPONENT = 65537
 
@@ -82,6 +85,10 @@ class RsaKeyPair:
             raise KeyFormatError(
                 f"an RSA key of {public_key.key_size} bits is too small; RS256 needs "
                 f"{MIN_KEY_SIZE} or more")
+        if public_key.key_size > MAX_KEY_SIZE:
+            raise KeyFormatError(
+                f"an RSA key of {public_key.key_size} bits is larger than the {MAX_KEY_SIZE} "
+                "verified here")
         if private_key is not None and (
             private_key.public_key().public_numbers() != public_key.public_numbers()
         ):

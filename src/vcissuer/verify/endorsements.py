@@ -11,13 +11,14 @@ from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
 from vcissuer.errors import MALFORMED_VALUE_ERROR
+from vcissuer.limits import MAX_ENDORSEMENTS
 from vcissuer.proofs.result import Problem
 from vcissuer.verify.report import Check, Outcome, Verdict, VerificationReport
 
 __all__ = ["MAX_ENDORSEMENTS", "check_endorsements", "embedded_endorsements"]
 
-# A hostile credential could embed thousands, each naming keys and lists to fetch.
-MAX_ENDORSEMENTS = 16
+# A hostile credential could embed thousands, each naming keys and lists to fetch
+# (MAX_ENDORSEMENTS lives with the other limits in vcissuer.limits).
 _MEMBERS = ("endorsement", "endorsementJwt")
 
 
@@ -60,6 +61,7 @@ def check_endorsements(
     *,
     depth: int,
     verify: Callable[[Any, str], VerificationReport],
+    maximum: int = MAX_ENDORSEMENTS,
 ) -> Check:
     """Verify each embedded endorsement with ``verify(endorsement, location)``."""
     found = embedded_endorsements(credential)
@@ -70,10 +72,11 @@ def check_endorsements(
         return Check.from_problems("endorsements", [Problem(
             MALFORMED_VALUE_ERROR, "endorsements nested this deep are not verified",
             kind="error")])
-    if len(found) > MAX_ENDORSEMENTS:
+    if len(found) > maximum:
         return Check.from_problems("endorsements", [Problem(
             MALFORMED_VALUE_ERROR,
-            f"{len(found)} endorsements: at most {MAX_ENDORSEMENTS} are verified",
+            f"{len(found)} endorsements: at most {maximum} are verified (limit: endorsements "
+            "per credential)",
             kind="error")])
     reports = []
     for location, value in found:

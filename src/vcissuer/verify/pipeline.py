@@ -21,8 +21,10 @@ from vcissuer.errors import (
     VcError,
 )
 from vcissuer.jsonld import DocumentCanonicalizer
+from vcissuer.limits import DEFAULT_LIMITS, CpuBudget, LimitExceeded, Limits
 from vcissuer.proofs import verify_proofs
 from vcissuer.proofs.result import Problem, ProofSetResult
+from vcissuer.verify.bounds import credential_limits, limit_check, within_budget
 from vcissuer.verify.credential_status import StatusListCache, check_credential_status
 from vcissuer.verify.documents import Retrieved
 from vcissuer.verify.endorsements import check_endorsements
@@ -64,6 +66,8 @@ def verify_credential(
     status_cache: StatusListCache | None = None,
     endorsement_depth: int = DEFAULT_ENDORSEMENT_DEPTH,
     location: str = "",
+    limits: Limits = DEFAULT_LIMITS,
+    budget: CpuBudget | None = None,
 ) -> VerificationReport:
     """Verify a JSON-LD credential with embedded proofs, or a VC-JWT compact string.
 
@@ -71,6 +75,8 @@ def verify_credential(
     the status check cannot be made). ``trust_header_keys``: accept a VC-JWT key carried in
     its own ``jwk`` header as the issuer's (as the 1EdTech validator does); off by default,
     since such a key proves only that the token was signed by whoever made it.
+    ``limits`` bound the work (:mod:`vcissuer.limits`); ``budget`` is the CPU budget shared
+    with the caller (a presentation, the credential an endorsement is in).
     """
     if isinstance(credential, Mapping):
         from vcissuer.proofs.jose.envelope import EnvelopeError, envelope_kind, open_envelope
@@ -82,6 +88,15 @@ def verify_credential(
                 return VerificationReport(checks=(Check.from_problems("structure", [Problem(
                     error.code, f"EnvelopedVerifiableCredential {error.member}: "
                                 f"{error.message}")]),), location=location)
+    budget = budget or CpuBudget(limits.cpu_seconds)
+    try:
+        budget.check(location or "the credential")
+    except LimitExceeded as error:
+        return VerificationReport(checks=(limit_check(error),), location=location)
+    refused = credential_limits(credential, limits)
+    if refused is not None:
+        return VerificationReport(checks=(refused,), location=location)
+    canonicalizer = within_budget(canonicalizer, budget)
     if isinstance(credential, str):
         secured = _verify_jwt(credential, resolver=resolver,
                               trust_header_keys=trust_header_keys)
@@ -97,13 +112,17 @@ def verify_credential(
     _, proof_check, key_check = secured
     if document is None:
         return VerificationReport(checks=(proof_check,), format=fmt, location=location)
+    refused = credential_limits(document, limits) if fmt == "jwt" else None
+    if refused is not None:
+        return VerificationReport(checks=(refused,), format=fmt, location=location)
 
     def verify_endorsement(value: Any, where: str) -> VerificationReport:
         return verify_credential(
             value, resolver=resolver, retrieved=retrieved, clock=clock, skew=skew,
             canonicalizer=canonicalizer, trust_header_keys=trust_header_keys,
             status_cache=status_cache, endorsement_depth=endorsement_depth - 1,
-            location=f"{location}.{where}" if location else where)
+            location=f"{location}.{where}" if location else where, limits=limits,
+            budget=budget)
 
     status_check, statuses = check_credential_status(
         document, issuer=issuer_id(document), retrieved=retrieved, resolver=resolver,
@@ -114,7 +133,8 @@ def verify_credential(
         key_check,
         status_check,
         check_validity_period(document, now=clock(), skew=skew),
-        check_endorsements(document, depth=endorsement_depth, verify=verify_endorsement),
+        check_endorsements(document, depth=endorsement_depth, verify=verify_endorsement,
+                           maximum=limits.endorsements),
     ]
     refresh = _refresh_note(document)
     if refresh is not None:

@@ -22,8 +22,10 @@ from vcissuer.errors import (
     MALFORMED_VALUE_ERROR,
 )
 from vcissuer.jsonld import DocumentCanonicalizer
+from vcissuer.limits import DEFAULT_LIMITS, MAX_PRESENTATION_CREDENTIALS, CpuBudget, Limits
 from vcissuer.proofs import Authentication, verify_proofs
 from vcissuer.proofs.result import Problem, ProofResult
+from vcissuer.verify.bounds import presentation_limits, within_budget
 from vcissuer.verify.credential_status import StatusListCache
 from vcissuer.verify.documents import Retrieved
 from vcissuer.verify.malformed import malformed_proofs
@@ -35,7 +37,7 @@ from vcissuer.verify.validity import DEFAULT_SKEW
 
 __all__ = ["MAX_CREDENTIALS", "verify_presentation"]
 
-MAX_CREDENTIALS = 32
+MAX_CREDENTIALS = MAX_PRESENTATION_CREDENTIALS
 
 
 def _as_list(value: Any) -> list[Any]:
@@ -83,10 +85,18 @@ def verify_presentation(
     canonicalizer: DocumentCanonicalizer | None = None,
     trust_header_keys: bool = False,
     status_cache: StatusListCache | None = None,
+    limits: Limits = DEFAULT_LIMITS,
+    budget: CpuBudget | None = None,
 ) -> PresentationReport:
-    """Verify ``presentation``'s proofs (if any) and each credential in it."""
+    """Verify ``presentation``'s proofs (if any) and each credential in it, within ``limits``
+    (a presentation past one is refused whole) and one CPU ``budget`` for them all."""
     if not isinstance(presentation, Mapping):
         raise TypeError("a presentation must be a JSON object (a Mapping)")
+    budget = budget or CpuBudget(limits.cpu_seconds)
+    refused = presentation_limits(presentation, credentials_in(presentation), limits)
+    if refused is not None:
+        return PresentationReport(checks=(refused,))
+    canonicalizer = within_budget(canonicalizer, budget)
     structure = _structure(presentation)
     holder = _holder(presentation)
     if "proof" not in presentation:
@@ -111,7 +121,8 @@ def verify_presentation(
         verify_credential(credential, resolver=resolver, retrieved=retrieved, clock=clock,
                           skew=skew, canonicalizer=canonicalizer,
                           trust_header_keys=trust_header_keys, status_cache=status_cache,
-                          location=f"verifiableCredential[{index}]")
+                          location=f"verifiableCredential[{index}]", limits=limits,
+                          budget=budget)
         for index, credential in enumerate(credentials_in(presentation)[:MAX_CREDENTIALS])
     )
     return PresentationReport(checks=(structure, proof, holder_check), credentials=reports)

@@ -29,6 +29,7 @@ from vcissuer.errors import (
     VcError,
 )
 from vcissuer.jsonld import DocumentCanonicalizer
+from vcissuer.limits import DEFAULT_LIMITS, Limits
 from vcissuer.proofs.jose import key_algorithm_for, parse_compact_jws
 from vcissuer.proofs.jose.claims import REGISTERED_CLAIMS
 from vcissuer.proofs.jose.jws import json_object
@@ -143,8 +144,10 @@ def verify_presentation_jwt(
     canonicalizer: DocumentCanonicalizer | None = None,
     trust_header_keys: bool = False,
     status_cache: StatusListCache | None = None,
+    limits: Limits = DEFAULT_LIMITS,
 ) -> PresentationReport:
-    """Verify a ``vp+jwt``: the holder's signature and claims, then each credential inside."""
+    """Verify a ``vp+jwt``: the holder's signature and claims, then each credential inside
+    (within ``limits``, as a JSON-LD presentation)."""
     try:
         header, payload, presentation = decode_vp_jwt(token)
     except VcError as error:
@@ -153,7 +156,7 @@ def verify_presentation_jwt(
     inner = verify_presentation(
         presentation, resolver=resolver, retrieved=retrieved, clock=clock, skew=skew,
         canonicalizer=canonicalizer, trust_header_keys=trust_header_keys,
-        status_cache=status_cache)
+        status_cache=status_cache, limits=limits)
     holder = _holder(presentation)
     signature, holder_problems = _signature_problems(token, header, resolver=resolver,
                                                      holder=holder)

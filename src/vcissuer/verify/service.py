@@ -23,6 +23,7 @@ from vcissuer.baking.payload import parse_credential_text
 from vcissuer.clock import Clock, system_clock
 from vcissuer.errors import PARSING_ERROR, VcError
 from vcissuer.jsonld import Canonicalizer, DocumentCanonicalizer
+from vcissuer.limits import DEFAULT_LIMITS, Limits
 from vcissuer.net import (
     FetchError,
     FetchPolicy,
@@ -33,11 +34,12 @@ from vcissuer.net import (
 )
 from vcissuer.net.fetch import system_resolve
 from vcissuer.proofs.result import Problem
+from vcissuer.verify.bounds import counted_limits, presentation_limits
 from vcissuer.verify.credential_status import StatusListCache
 from vcissuer.verify.pipeline import verify_credential
 from vcissuer.verify.presentation import verify_presentation
 from vcissuer.verify.report import Check, PresentationReport, VerificationReport
-from vcissuer.verify.retrieval import Retriever
+from vcissuer.verify.retrieval import Retriever, credentials_in
 from vcissuer.verify.validity import DEFAULT_SKEW
 
 __all__ = [
@@ -112,6 +114,7 @@ class Verifier:
         status_cache: StatusListCache | None = None,
         owns_client: bool = False,
         gate: AbstractAsyncContextManager[Any] | None = None,
+        limits: Limits = DEFAULT_LIMITS,
     ) -> None:
         self.retriever = retriever
         self.clock = clock
@@ -124,6 +127,7 @@ class Verifier:
         # Entered around each CPU-bound job (a capacity limiter: the share of the process's
         # threads this verifier's work may take); the job then runs on anyio's thread pool.
         self.gate = gate
+        self.limits = limits
 
     @classmethod
     def create(
@@ -157,10 +161,15 @@ class Verifier:
     def _common(self) -> dict[str, Any]:
         return {"clock": self.clock, "skew": self.skew, "canonicalizer": self.canonicalizer,
                 "trust_header_keys": self.trust_embedded_keys,
-                "status_cache": self.status_cache}
+                "status_cache": self.status_cache, "limits": self.limits}
 
     async def verify_credential(self, credential: Mapping[str, Any] | str) -> VerificationReport:
-        """Retrieve, then verify: the report for one credential (JSON-LD or VC-JWT)."""
+        """Retrieve, then verify: the report for one credential (JSON-LD or VC-JWT).
+
+        Past a counted limit (proofs, status entries), refused before anything is fetched."""
+        refused = counted_limits(credential, self.limits)
+        if refused is not None:
+            return VerificationReport(checks=(refused,))
         retrieval = await self.retriever.retrieve(credential)
         run = functools.partial(verify_credential, credential, resolver=retrieval.resolver,
                                 retrieved=retrieval.retrieved, **self._common())
@@ -176,6 +185,11 @@ class Verifier:
         if isinstance(presentation, str):
             return await self._verify_presentation_jwt(presentation, challenge=challenge,
                                                        domain=domain)
+        if isinstance(presentation, Mapping):
+            refused = presentation_limits(presentation, credentials_in(presentation),
+                                          self.limits, depth=False)
+            if refused is not None:
+                return PresentationReport(checks=(refused,))
         retrieval = await self.retriever.retrieve(presentation)
         run = functools.partial(verify_presentation, presentation, resolver=retrieval.resolver,
                                 retrieved=retrieval.retrieved, challenge=challenge,
@@ -191,6 +205,10 @@ class Verifier:
             header, _, presentation = decode_vp_jwt(token)
         except VcError:
             header, presentation = {}, {}
+        refused = presentation_limits(presentation, credentials_in(presentation), self.limits,
+                                      depth=False)
+        if refused is not None:
+            return PresentationReport(checks=(refused,))
         kid = header.get("kid")
         holder = presentation.get("holder")
         holder = holder.get("id") if isinstance(holder, Mapping) else holder
@@ -203,7 +221,8 @@ class Verifier:
         run = functools.partial(verify_presentation_jwt, token, resolver=retrieval.resolver,
                                 retrieved=retrieval.retrieved, challenge=challenge,
                                 domain=domain, **self._common())
-        return await anyio.to_thread.run_sync(run)
+        async with self.gate or nullcontext():
+            return await anyio.to_thread.run_sync(run)
 
     async def fetch_credential(self, url: str) -> FetchedCredential:
         """The credential at ``url`` (guarded fetch); FetchError or NotACredential."""

@@ -13,6 +13,7 @@ from typing import Any
 from vcissuer.errors import JwtError
 from vcissuer.keys.base import Signer
 from vcissuer.keys.multibase import MultibaseError, base64url_decode, base64url_encode
+from vcissuer.limits import MAX_NESTING_DEPTH, json_text_nesting_exceeds
 
 __all__ = ["CompactJws", "json_object", "parse_compact_jws", "sign_compact_jws"]
 
@@ -38,6 +39,9 @@ def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
 
 def json_object(data: bytes, *, what: str) -> dict[str, Any]:
     """A UTF-8 JSON object without duplicate member names (RFC 7515 section 5.2 step 4)."""
+    if json_text_nesting_exceeds(data):
+        raise JwtError(f"the {what} nests arrays and objects deeper than {MAX_NESTING_DEPTH} "
+                       "levels (limit: nesting depth)")
     try:
         value = json.loads(data.decode("utf-8"), object_pairs_hook=_no_duplicates)
     except UnicodeDecodeError:

@@ -26,7 +26,8 @@ def decode_ed25519_proof_value(proof_value: object) -> bytes:
             code=MALFORMED_PROOF_ERROR,
         )
     try:
-        signature = multibase_decode(proof_value)
+        # Refused by its length before any decoding: a proofValue of megabytes costs nothing.
+        signature = multibase_decode(proof_value, max_bytes=SIGNATURE_LENGTH)
     except Exception as error:  # noqa: BLE001 - any decoding failure is a malformed proof
         raise ProofError(f"proofValue is not valid base58btc: {error}",
                          code=MALFORMED_PROOF_ERROR) from None
