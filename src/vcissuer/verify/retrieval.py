@@ -383,7 +383,9 @@ def _parse(body: bytes, *, kind: str, url: str) -> Any:
 
 def _types(document: Mapping[str, Any]) -> list[str]:
     value = document.get("type")
-    return [value] if isinstance(value, str) else [t for t in value or [] if isinstance(t, str)]
+    if isinstance(value, str):
+        return [value]
+    return [t for t in value if isinstance(t, str)] if isinstance(value, list) else []
 
 
 def _unique(items: Iterable[str]) -> list[str]:

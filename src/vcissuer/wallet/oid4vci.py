@@ -16,6 +16,7 @@ from vcissuer.issuance.context import Services
 from vcissuer.issuance.errors import NotFound
 from vcissuer.store import CredentialFormat
 from vcissuer.store.wallet import CredentialOfferRecord, CredentialOfferRepository, OfferState
+from vcissuer.strictjson import JsonInputError, loads_strict
 from vcissuer.wallet.codes import (
     digest,
     new_secret,
@@ -194,9 +195,10 @@ def _offer_for_token(services: Services, access_token: str) -> CredentialOfferRe
 
 def _request_body(raw: bytes) -> dict[str, Any]:
     try:
-        body = json.loads(raw.decode("utf-8")) if raw else None
-    except (UnicodeDecodeError, ValueError):
-        body = None
+        body = loads_strict(raw) if raw else None
+    except JsonInputError as error:
+        raise OAuthError("invalid_credential_request",
+                         f"the body is not JSON: {error.message}") from None
     if not isinstance(body, dict):
         raise OAuthError("invalid_credential_request", "the body must be a JSON object")
     return body

@@ -8,11 +8,12 @@ from fastapi import APIRouter, Body, Header, Query, Response
 from fastapi.concurrency import run_in_threadpool
 
 from vcissuer.api.deps import ApiTokenDep, CallerDep, ServicesDep
+from vcissuer.api.jsonbody import JsonBodyRoute
 from vcissuer.issuance import credentials, vcapi
-from vcissuer.issuance.schemas import AssessmentIn, BatchIn, VcApiIssueIn
+from vcissuer.issuance.schemas import AssessmentIn, BatchIn, Line, VcApiIssueIn
 from vcissuer.store import CredentialFormat
 
-router = APIRouter(tags=["credentials"])
+router = APIRouter(tags=["credentials"], route_class=JsonBodyRoute)
 VC_LD = "application/vc+ld+json"
 
 
@@ -45,12 +46,12 @@ async def issue_batch(slug: str, body: BatchIn, services: ServicesDep,
 @router.get("/issuers/{slug}/credentials", summary="The issuer's credentials, by page")
 async def list_credentials(
     slug: str, services: ServicesDep, caller: CallerDep,
-    achievement: Annotated[str | None, Query(max_length=500)] = None,
-    recipient: Annotated[str | None, Query(max_length=500,
+    achievement: Annotated[Line | None, Query(max_length=500)] = None,
+    recipient: Annotated[Line | None, Query(max_length=500,
                                            description="email, did:…, or student:<id>")] = None,
-    assessment_ref: Annotated[str | None, Query(alias="assessmentRef", max_length=255)] = None,
+    assessment_ref: Annotated[Line | None, Query(alias="assessmentRef", max_length=255)] = None,
     limit: Annotated[int, Query(ge=1, le=1000)] = 50,
-    cursor: Annotated[str | None, Query(max_length=200)] = None,
+    cursor: Annotated[Line | None, Query(max_length=200)] = None,
 ) -> dict[str, Any]:
     return await run_in_threadpool(
         credentials.list_credentials, services, slug, caller=caller, achievement=achievement,

@@ -8,10 +8,11 @@ from fastapi import APIRouter, Response
 from fastapi.concurrency import run_in_threadpool
 
 from vcissuer.api.deps import CallerDep, ServicesDep
+from vcissuer.api.jsonbody import JsonBodyRoute
 from vcissuer.issuance import issuers
 from vcissuer.issuance.schemas import IssuerIn, IssuerPatch
 
-router = APIRouter(tags=["issuers"])
+router = APIRouter(tags=["issuers"], route_class=JsonBodyRoute)
 JSON_LD = "application/ld+json"
 
 

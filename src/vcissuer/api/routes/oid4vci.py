@@ -17,6 +17,7 @@ from fastapi.responses import JSONResponse
 from fastapi.routing import APIRoute
 
 from vcissuer.api.deps import CallerDep, ServicesDep
+from vcissuer.api.jsonbody import JsonBodyRoute
 from vcissuer.wallet import offers, oid4vci
 from vcissuer.wallet.errors import DeliveryRefused, OAuthError
 from vcissuer.wallet.metadata import (
@@ -134,7 +135,7 @@ async def credential(request: Request, services: ServicesDep,
     return JSONResponse(issued, headers={"Cache-Control": "no-store"})
 
 
-lms = APIRouter(tags=["offers"])
+lms = APIRouter(tags=["offers"], route_class=JsonBodyRoute)
 
 
 @lms.post("/issuers/{slug}/offers", status_code=201,

@@ -15,6 +15,7 @@ from fastapi import APIRouter, Depends, FastAPI, Query, Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 
+from vcissuer.api.jsonbody import JsonBodyRoute
 from vcissuer.api.problems import BadRequest
 from vcissuer.net import FetchPolicy, FetchRefused
 from vcissuer.verify import PresentationReport, VerificationReport, Verifier
@@ -56,7 +57,7 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
             del app.state.verifier
 
 
-router = APIRouter(tags=["verification"], lifespan=_lifespan)
+router = APIRouter(tags=["verification"], lifespan=_lifespan, route_class=JsonBodyRoute)
 
 
 async def get_verifier(request: Request) -> Verifier:
