@@ -11,6 +11,7 @@ from fastapi import FastAPI
 
 from vcissuer import __version__
 from vcissuer.api.errors import install_error_handlers
+from vcissuer.api.guards import ControlCharacterPaths
 from vcissuer.api.limits import BodySizeLimit
 from vcissuer.api.openapi import document_problems
 from vcissuer.api.ratelimit import PUBLIC_LIMITED_PATHS, RateLimit
@@ -73,6 +74,7 @@ def create_app(services: Services, *, max_body_bytes: int = 4 * 1024 * 1024,
 
     app.add_middleware(BodySizeLimit, max_bytes=max_body_bytes)
     app.add_middleware(RateLimit, paths=PUBLIC_LIMITED_PATHS)
+    app.add_middleware(ControlCharacterPaths)
 
     generate = app.openapi
 

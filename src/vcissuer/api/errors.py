@@ -80,8 +80,22 @@ async def _problem(request: Request, exc: Problem) -> JSONResponse:
 
 
 async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+    headers = getattr(exc, "headers", None)
+    if exc.status_code == 405:  # Starlette names the first route at the path only
+        headers = {**(headers or {}), "Allow": _allowed(request)}
     return problem_response(exc.status_code, str(exc.detail), instance=request.url.path,
-                            headers=getattr(exc, "headers", None))
+                            headers=headers)
+
+
+def _allowed(request: Request) -> str:
+    """Every method some route at this path answers (RFC 9110 section 10.2.1: Allow)."""
+    path = request.scope.get("path", "")
+    methods: set[str] = set()
+    for route in request.app.router.routes:
+        regex, route_methods = getattr(route, "path_regex", None), getattr(route, "methods", None)
+        if regex is not None and route_methods and regex.match(path):
+            methods |= set(route_methods)
+    return ", ".join(sorted(methods))
 
 
 async def _cursor(request: Request, exc: InvalidCursorError) -> JSONResponse:

@@ -93,12 +93,15 @@ def _document_operation(path: str, operation: dict[str, Any],
 def document_problems(spec: dict[str, Any], *, limited_paths: Sequence[str] = ()) -> None:
     """Rewrite ``spec`` in place so that every 4xx is documented as problem+json."""
     for path, item in spec.get("paths", {}).items():
-        if path.startswith(_OWN_ERROR_FORMAT):
-            continue
         limited = any(path == p or path.startswith(p + "/") for p in limited_paths)
         for method in _METHODS:
-            if method in item:
+            if method not in item:
+                continue
+            if not path.startswith(_OWN_ERROR_FORMAT):
                 _document_operation(path, item[method], limited)
+            elif limited:  # the rate limit answers before the protocol: a problem, too
+                item[method].setdefault("responses", {}).setdefault("429", {
+                    "description": _DESCRIPTIONS["429"], "content": _problem_content()})
     schemas = spec.setdefault("components", {}).setdefault("schemas", {})
     schemas.update(ProblemDetails.model_json_schema(
         ref_template="#/components/schemas/{model}").pop("$defs", {}))

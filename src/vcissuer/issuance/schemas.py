@@ -36,6 +36,7 @@ __all__ = [
     "IssuerIn",
     "IssuerOut",
     "IssuerPatch",
+    "ONE_LINE",
     "Line",
     "Prose",
     "RecipientIn",
@@ -85,7 +86,10 @@ def _refuse(pattern: re.Pattern[str], allowed: str) -> AfterValidator:
     return AfterValidator(check)
 
 
-Line = Annotated[str, _refuse(_CONTROL, "no control characters in a one-line value")]
+# Put after a Field(pattern=...) in Annotated: a pattern after a validator is left out of the
+# JSON schema.
+ONE_LINE = _refuse(_CONTROL, "no control characters in a one-line value")
+Line = Annotated[str, ONE_LINE]
 Prose = Annotated[str, _refuse(_CONTROL_IN_PROSE, "only tab, line feed and carriage return")]
 Text = Annotated[Prose, Field(min_length=1, max_length=10_000)]
 ShortText = Annotated[Line, Field(min_length=1, max_length=500)]
@@ -273,7 +277,8 @@ class AchievementOut(Body):
 
 class RecipientIn(Body):
     email: EmailStr | None = None
-    did: Annotated[Line, Field(pattern=r"^did:[a-z0-9]+:.+$", max_length=2048)] | None = None
+    did: Annotated[str, Field(pattern=r"^did:[a-z0-9]+:.+$", max_length=2048),
+                   ONE_LINE] | None = None
     student_id: ShortText | None = None
     name: ShortText | None = Field(default=None,
                                    description="shown on the badge (published in the credential)")

@@ -24,7 +24,8 @@ async def create_achievement(slug: str, body: AchievementIn, services: ServicesD
                                    caller=caller)
 
 
-@router.get("/issuers/{slug}/achievements", summary="The issuer's achievements, by page")
+@router.get("/issuers/{slug}/achievements", summary="The issuer's achievements, by page",
+            responses={400: {"description": "the cursor is not one this endpoint gave"}})
 async def list_achievements(
     slug: str, services: ServicesDep, caller: CallerDep,
     limit: Annotated[int, Query(ge=1, le=1000)] = 50,

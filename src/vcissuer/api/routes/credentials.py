@@ -43,7 +43,8 @@ async def issue_batch(slug: str, body: BatchIn, services: ServicesDep,
                                    caller=token)
 
 
-@router.get("/issuers/{slug}/credentials", summary="The issuer's credentials, by page")
+@router.get("/issuers/{slug}/credentials", summary="The issuer's credentials, by page",
+            responses={400: {"description": "the cursor is not one this endpoint gave"}})
 async def list_credentials(
     slug: str, services: ServicesDep, caller: CallerDep,
     achievement: Annotated[Line | None, Query(max_length=500)] = None,
@@ -71,7 +72,10 @@ async def public_credential(credential_id: str, services: ServicesDep) -> Respon
 
 
 @router.post("/credentials/issue", status_code=201, tags=["vc-api"],
-             summary="VC-API: sign a caller-supplied credential")
+             summary="VC-API: sign a caller-supplied credential",
+             responses={404: {"description": "no issuer options.issuerSlug (or the key's "
+                                             "issuer is gone)"},
+                        409: {"description": "the issuer has no active key"}})
 async def vc_api_issue(body: VcApiIssueIn, services: ServicesDep, caller: CallerDep,
                        idempotency_key: Annotated[str | None, Header(max_length=200)] = None
                        ) -> dict[str, Any]:

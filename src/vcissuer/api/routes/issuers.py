@@ -16,7 +16,8 @@ router = APIRouter(tags=["issuers"], route_class=JsonBodyRoute)
 JSON_LD = "application/ld+json"
 
 
-@router.post("/issuers", status_code=201, summary="Create an issuer (admin key)")
+@router.post("/issuers", status_code=201, summary="Create an issuer (admin key)",
+             responses={409: {"description": "an issuer with this slug exists"}})
 async def create_issuer(body: IssuerIn, services: ServicesDep, caller: CallerDep
                         ) -> dict[str, Any]:
     return await run_in_threadpool(issuers.create_issuer, services, body, caller=caller)
