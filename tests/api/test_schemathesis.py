@@ -14,7 +14,6 @@ about 35 s of CPU. The verifier's web is faked: nothing leaves the machine.
 from __future__ import annotations
 
 import asyncio
-import shutil
 import zlib
 from collections.abc import Iterator
 from pathlib import Path
@@ -25,7 +24,14 @@ import schemathesis
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, settings
-from schemathesis.checks import ignored_auth, not_a_server_error, response_schema_conformance
+from schemathesis.checks import (
+    allow_header_conformance,
+    ignored_auth,
+    not_a_server_error,
+    response_schema_conformance,
+    status_code_conformance,
+    unsupported_method,
+)
 from schemathesis.core import NotSet
 from starlette.types import Receive, Scope, Send
 
@@ -40,7 +46,8 @@ from vcissuer.store import Database
 
 OPENAPI_YAML = Path(__file__).resolve().parents[2] / "openapi.yaml"
 SLUG = "uni"
-CHECKS = [not_a_server_error, response_schema_conformance, ignored_auth]
+CHECKS = [not_a_server_error, status_code_conformance, response_schema_conformance,
+          ignored_auth, unsupported_method, allow_header_conformance]
 CONFIG = schemathesis.Config.from_dict({
     "seed": 20250101,
     "suppress-health-check": ["too_slow", "filter_too_much", "data_too_large"],
@@ -117,11 +124,8 @@ def _strings(value: Any) -> list[str]:
 
 
 @pytest.fixture
-def world(sqlite_template: Path, tmp_path: Path) -> Iterator[World]:
-    """SQLite only: this run is about the API; the storage tests cover both backends."""
-    path = tmp_path / "vcissuer.sqlite3"
-    shutil.copyfile(sqlite_template, path)
-    db = Database.from_url(f"sqlite:///{path}")
+def world(db: Database, tmp_path: Path) -> Iterator[World]:
+    """On SQLite and PostgreSQL (``db``): what one refuses the other may store (NUL)."""
     keys = tmp_path / "keys"
     services = Services(db=db, keyring=Keyring(keys, passphrase=None), lookup=LookupKey(keys),
                         base_url=BASE_URL)
@@ -130,7 +134,6 @@ def world(sqlite_template: Path, tmp_path: Path) -> Iterator[World]:
     yield world
     CURRENT.app = None
     asyncio.run(world.app.state.verifier.aclose())
-    db.dispose()
 
 
 def _pick(case: schemathesis.Case, salt: str, choices: int) -> int:

@@ -10,6 +10,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import Match
 
 from vcissuer.api.problems import BEARER_CHALLENGE, PROBLEM_JSON, Problem
 from vcissuer.issuance.errors import (
@@ -25,6 +26,8 @@ from vcissuer.store import InvalidCursorError
 __all__ = ["install_error_handlers", "problem_response"]
 
 log = logging.getLogger("vcissuer.api")
+
+_METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE")
 
 _STATUS = {NotFound: 404, Unauthenticated: 401, Forbidden: 403, Conflict: 409, Rejected: 422}
 _TITLES = {400: "Bad Request", 401: "Unauthorized", 403: "Forbidden", 404: "Not Found",
@@ -88,14 +91,14 @@ async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
 
 
 def _allowed(request: Request) -> str:
-    """Every method some route at this path answers (RFC 9110 section 10.2.1: Allow)."""
-    path = request.scope.get("path", "")
-    methods: set[str] = set()
-    for route in request.app.router.routes:
-        regex, route_methods = getattr(route, "path_regex", None), getattr(route, "methods", None)
-        if regex is not None and route_methods and regex.match(path):
-            methods |= set(route_methods)
-    return ", ".join(sorted(methods))
+    """Every method the app's routes answer at this path (RFC 9110 section 10.2.1: Allow),
+    as its router matches them."""
+    allowed = []
+    for method in _METHODS:
+        probe = {**request.scope, "method": method}
+        if any(route.matches(probe)[0] is Match.FULL for route in request.app.router.routes):
+            allowed.append(method)
+    return ", ".join(allowed)
 
 
 async def _cursor(request: Request, exc: InvalidCursorError) -> JSONResponse:

@@ -18,8 +18,8 @@ from fastapi.routing import APIRoute
 from vcissuer.api.problems import BadRequest
 from vcissuer.strictjson import JsonInputError, loads_strict
 
-__all__ = ["JsonBodyRoute", "StrictJsonRequest", "is_json_media_type", "malformed_json",
-           "parse_json_body"]
+__all__ = ["JsonBodyRoute", "MalformedJson", "StrictJsonRequest", "is_json_media_type",
+           "malformed_json", "parse_json_body"]
 
 
 def is_json_media_type(content_type: str | None) -> bool:
@@ -31,10 +31,14 @@ def is_json_media_type(content_type: str | None) -> bool:
                                            and media.endswith("+json"))
 
 
-def malformed_json(error: JsonInputError) -> BadRequest:
+class MalformedJson(BadRequest):
+    slug = "malformed-json"
+
+
+def malformed_json(error: JsonInputError) -> MalformedJson:
     """The 400 problem for a body that is not strict JSON."""
     where = {} if error.line is None else {"line": error.line, "column": error.column}
-    return BadRequest(f"the request body is not valid JSON: {error.message}",
+    return MalformedJson(f"the request body is not valid JSON: {error.message}",
                       errors=[{"field": "body", "rule": error.rule, "message": error.message}],
                       **where)
 

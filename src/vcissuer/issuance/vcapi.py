@@ -62,8 +62,11 @@ def _jsonld_error_field(credential: Mapping[str, Any], error: VcError) -> str:
             for path, value in _entries(credential, keys):
                 if not _is_type_value(value):
                     return f"credential.{path}"
+    # The credential's own @context when it has anything but context URLs (those are bundled
+    # and known good, or a DocumentLoaderError), else the first embedded one.
     nested = [path for path, _ in _entries(credential, ("@context",)) if path != "@context"]
-    if nested and "context" in error.message.lower():
+    own = credential.get("@context")
+    if nested and all(isinstance(c, str) for c in _objects(own)):
         return f"credential.{nested[0]}"
     return "credential.@context"
 
