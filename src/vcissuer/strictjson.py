@@ -25,14 +25,14 @@ __all__ = ["JsonInputError", "loads_strict"]
 
 class JsonInputError(ValueError):
     """A body that is not strict JSON. ``rule``: ``json-syntax``, ``utf-8``, ``duplicate-key``,
-    ``non-finite-number`` or ``lone-surrogate``."""
+    ``non-finite-number``, ``lone-surrogate`` or ``nesting``."""
 
     def __init__(self, rule: str, what: str, *, doc: str = "", pos: int | None = None) -> None:
         self.rule = rule
         self.what = what
         self.line: int | None = None
         self.column: int | None = None
-        if pos is not None and doc:
+        if pos is not None:
             self.line = doc.count("\n", 0, pos) + 1
             self.column = pos - doc.rfind("\n", 0, pos)
         super().__init__(self.message)
@@ -111,6 +111,8 @@ def loads_strict(raw: bytes | str) -> Any:
                              doc=text, pos=where if where >= 0 else None) from None
     except ValueError as error:  # an integer longer than Python converts (sys.int_info)
         raise JsonInputError("json-syntax", str(error)) from None
+    except RecursionError:
+        raise JsonInputError("nesting", "arrays and objects nest too deeply") from None
     if _SURROGATE_ESCAPE.search(text) and not _encodable(value):
         found = _SURROGATE_ESCAPE.search(text)
         raise JsonInputError("lone-surrogate", "a \\u escape names half of a UTF-16 "
@@ -156,6 +158,6 @@ def _locate(text: str) -> int | None:
         decoder.decode(text)
     except _DuplicateKeyError as error:
         return error.pos
-    except ValueError:
+    except (ValueError, RecursionError):
         return None
     return None

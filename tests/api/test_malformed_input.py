@@ -207,3 +207,9 @@ def test_405_allow_names_every_method_at_the_path(client: TestClient, issuer_key
     response = client.options(path)
     _problem(response, 405)
     assert {m.strip() for m in response.headers["allow"].split(",")} == allowed
+
+
+def test_deep_nesting_is_400_not_500(client: TestClient, admin) -> None:
+    response = client.post("/issuers", headers={**admin, "Content-Type": "application/json"},
+                           content=b"[" * 200_000)
+    assert ("body", "nesting") in _errors(_problem(response, 400))
