@@ -9,8 +9,8 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from fastapi.routing import iter_route_contexts
 from starlette.exceptions import HTTPException as StarletteHTTPException
-from starlette.routing import Match
 
 from vcissuer.api.problems import BEARER_CHALLENGE, PROBLEM_JSON, Problem
 from vcissuer.issuance.errors import (
@@ -91,14 +91,20 @@ async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
 
 
 def _allowed(request: Request) -> str:
-    """Every method the app's routes answer at this path (RFC 9110 section 10.2.1: Allow),
-    as its router matches them."""
-    allowed = []
-    for method in _METHODS:
-        probe = {**request.scope, "method": method}
-        if any(route.matches(probe)[0] is Match.FULL for route in request.app.router.routes):
-            allowed.append(method)
-    return ", ".join(allowed)
+    """The methods of the resource at this path (RFC 9110 section 10.2.1: Allow), as the app's
+    router matches them. Where templates overlap (``/credentials/issue`` also fits
+    ``/credentials/{credential_id}``), the resource is the one named with the fewest path
+    parameters: the literal path wins over a template that happens to fit."""
+    path = request.scope.get("path", "")
+    found: dict[str, int] = {}
+    for route in iter_route_contexts(request.app.router.routes):
+        regex, methods = getattr(route, "path_regex", None), route.methods or ()
+        if regex is None or not regex.match(path):
+            continue
+        for method in methods:
+            found[method] = min(regex.groups, found.get(method, regex.groups))
+    fewest = min(found.values(), default=0)
+    return ", ".join(m for m in _METHODS if found.get(m) == fewest)
 
 
 async def _cursor(request: Request, exc: InvalidCursorError) -> JSONResponse:
