@@ -8,7 +8,6 @@ endpoint's (OpenID4VCI section 8.3.1.2).
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from typing import Any
 
@@ -135,8 +134,8 @@ def _authorization_details(raw: str | None) -> list[dict[str, Any]] | None:
     if raw is None:
         return None
     try:
-        details = json.loads(raw)
-    except ValueError:
+        details = loads_strict(raw)
+    except JsonInputError:
         details = None
     if not isinstance(details, list) or not all(isinstance(d, dict) for d in details):
         raise OAuthError("invalid_request", "authorization_details must be a JSON array of "
