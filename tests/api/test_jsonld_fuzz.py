@@ -4,7 +4,9 @@ Hypothesis mutates a valid credential: wrong JSON types, nulls and numbers where
 has objects, strings or arrays (@context, type, id, issuer, credentialSubject, credentialStatus,
 proof), bad IRIs, embedded and nested @context entries, @vocab/@base games and redefinitions of
 protected terms (JSON-LD 1.1 section 4.1.11). ``POST /credentials/issue`` must answer 201 or a
-problem+json 4xx; ``POST /credentials/verify`` its report (200 / 422) or a problem+json 4xx.
+problem+json 4xx; ``POST /credentials/verify`` (and ``/presentations/verify``, the credential
+inside a malformed presentation) its report (200 / 422) or a problem+json 4xx. No rate limit:
+every case reaches the route.
 Derandomised (the same cases every run), no example database, and bounded to a few seconds.
 """
 
@@ -22,6 +24,7 @@ from hypothesis import strategies as st
 from tests.api.conftest import api_key, bearer, make_issuer
 from tests.net.fakeweb import FakeWeb
 from vcissuer.api.app import create_app
+from vcissuer.api.ratelimit import TokenBuckets
 from vcissuer.issuance.context import Services
 
 V2 = "https://www.w3.org/ns/credentials/v2"
@@ -120,6 +123,7 @@ def api(services: Services) -> Iterator[Api]:
     app = create_app(services, max_body_bytes=2 * 1024 * 1024)
     web = FakeWeb()  # offline: the issuer's DID document is the only document on the web
     app.state.verifier = web.verifier()
+    app.state.rate_limit = TokenBuckets(rate=1e6, burst=10**9)  # every case reaches the route
     with TestClient(app, raise_server_exceptions=False) as client:
         issuer = make_issuer(client, bearer(api_key(services)), "fuzz")
         web.add("https://testserver/issuers/fuzz/did.json",
@@ -128,7 +132,7 @@ def api(services: Services) -> Iterator[Api]:
 
 
 def assert_problem(response: Any) -> None:
-    assert response.status_code < 500, response.text
+    assert response.status_code < 500 and response.status_code != 429, response.text
     assert response.headers["content-type"] == "application/problem+json", response.text
     body = response.json()
     assert body["status"] == response.status_code
@@ -190,6 +194,23 @@ def test_verify_never_fails_on_malformed_json_ld(
         if isinstance(proof, dict):
             proof[key] = value
     response = api.client.post("/credentials/verify", json={"verifiableCredential": credential})
+    if response.headers["content-type"] == "application/json":
+        assert response.status_code in (200, 422), response.text
+        assert isinstance(response.json()["verified"], bool)
+    else:
+        assert_problem(response)
+
+
+@settings(FUZZ, max_examples=30)
+@given(changes=mutations(), holder=st.one_of(st.none(), json_values, st.sampled_from(BAD_IRIS)))
+def test_presentation_verify_never_fails_on_malformed_json_ld(
+        api: Api, signed: dict[str, Any], changes: list[tuple[tuple[str, ...], Any]],
+        holder: Any) -> None:
+    """The same credentials, inside a presentation whose own fields are malformed too."""
+    presentation = mutate({"@context": [V2], "type": ["VerifiablePresentation"],
+                           "holder": holder, "verifiableCredential": [signed]}, changes)
+    response = api.client.post("/presentations/verify",
+                               json={"verifiablePresentation": presentation})
     if response.headers["content-type"] == "application/json":
         assert response.status_code in (200, 422), response.text
         assert isinstance(response.json()["verified"], bool)
