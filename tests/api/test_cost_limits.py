@@ -133,7 +133,8 @@ def test_10000_proofs_are_refused_fast(app_client: TestClient, issuer: Issuer) -
     response, cpu = _cpu_of(lambda: _post(app_client, "/credentials/verify", body))
     assert response.status_code == 422
     # Was 15 s of CPU, and "verified"; now the cost of reading 3 MB of JSON.
-    assert cpu < 0.5, f"took {cpu:.3f} s of CPU"
+    # (A generous bound: process CPU time also counts whatever else the test process runs.)
+    assert cpu < 1.0, f"took {cpu:.3f} s of CPU"
     report = response.json()
     assert report["verified"] is False and report["verdict"] == "could not verify"
     check = _limits_check(report)
@@ -170,7 +171,8 @@ def test_a_presentation_over_the_credential_cap_is_422(app_client: TestClient,
     response, cpu = _cpu_of(lambda: app_client.post(
         "/presentations/verify", json={"verifiablePresentation": presentation}))
     assert response.status_code == 422
-    assert cpu < 0.5, f"took {cpu:.3f} s of CPU"  # nothing was verified
+    # (A generous bound: process CPU time also counts whatever else the test process runs.)
+    assert cpu < 1.0, f"took {cpu:.3f} s of CPU"  # nothing was verified
     report = response.json()
     check = _limits_check(report)
     assert check["detail"] == (f"credentials per presentation: at most "
@@ -194,7 +196,8 @@ def test_a_huge_proof_value_is_refused_fast(app_client: TestClient, issuer: Issu
     response, cpu = _cpu_of(lambda: app_client.post(
         "/credentials/verify", json={"verifiableCredential": credential}))
     assert response.status_code == 422
-    assert cpu < 0.5, f"took {cpu:.3f} s of CPU"  # was 2.3 s
+    # (A generous bound: process CPU time also counts whatever else the test process runs.)
+    assert cpu < 1.0, f"took {cpu:.3f} s of CPU"  # was 2.3 s
     assert "at most 88" in json.dumps(response.json())
 
 

@@ -1,14 +1,20 @@
 """Property-based API tests: schemathesis sends valid and invalid requests to every operation.
 
-The real ASGI app on SQLite, described by openapi.yaml (tests/api/test_openapi.py keeps the file
-equal to what the app serves). Authenticated operations are called with an admin key or with the
-issuer's own key; two cases in three address an issuer, achievement and credential that exist.
-Phases: the schema's examples, coverage (boundary values and schema violations: missing and
-wrong-typed fields, bad query values, unexpected methods, missing auth) and fuzzing (valid and
-invalid bodies). Checks: no 5xx, every documented response matches its schema, and no
-authenticated operation works without its key. Bounded (15 fuzzed cases per operation, plus
-the coverage cases) and derandomised (a fixed seed): the same run every time for the same code,
-about 35 s of CPU. The verifier's web is faked: nothing leaves the machine.
+The real ASGI app on SQLite and on PostgreSQL, described by openapi.yaml (tests/api/test_openapi.py
+keeps the file equal to what the app serves). Authenticated operations are called with an admin
+key or with the issuer's own key; two cases in three address an issuer, achievement and
+credential that exist. Checks: no 5xx, every status code returned is documented for the
+operation, every documented response matches its schema, no authenticated operation works
+without its key, and undocumented methods get 405 with an Allow naming the documented ones.
+
+On SQLite, every phase: the schema's examples, coverage (boundary values and schema
+violations: missing and wrong-typed fields, bad query values, unexpected methods, missing auth)
+and fuzzing (valid and invalid bodies). On PostgreSQL, examples and fuzzing only: what the
+databases disagree on is what they store (PostgreSQL's text refuses NUL), which the generated
+bodies reach; the coverage phase tests the HTTP contract, the same on both. Bounded (10 fuzzed
+cases per operation, plus the coverage cases) and derandomised (a fixed seed): the same run
+every time for the same code, about 50 s of CPU for both. The verifier's web is faked: nothing
+leaves the machine.
 """
 
 from __future__ import annotations
@@ -25,11 +31,19 @@ import schemathesis
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, settings
-from schemathesis.checks import ignored_auth, not_a_server_error, response_schema_conformance
+from schemathesis.checks import (
+    allow_header_conformance,
+    ignored_auth,
+    not_a_server_error,
+    response_schema_conformance,
+    status_code_conformance,
+    unsupported_method,
+)
 from schemathesis.core import NotSet
 from starlette.types import Receive, Scope, Send
 
 from tests.api.conftest import BASE_URL, api_key, assessment, bearer, make_achievement, make_issuer
+from tests.conftest_db import empty_database
 from tests.net.fakeweb import FakeWeb
 from vcissuer.api.app import create_app
 from vcissuer.api.ratelimit import TokenBuckets
@@ -40,13 +54,14 @@ from vcissuer.store import Database
 
 OPENAPI_YAML = Path(__file__).resolve().parents[2] / "openapi.yaml"
 SLUG = "uni"
-CHECKS = [not_a_server_error, response_schema_conformance, ignored_auth]
-CONFIG = schemathesis.Config.from_dict({
+CHECKS = [not_a_server_error, status_code_conformance, response_schema_conformance,
+          ignored_auth, unsupported_method, allow_header_conformance]
+SETTINGS: dict[str, Any] = {
     "seed": 20250101,
     "suppress-health-check": ["too_slow", "filter_too_much", "data_too_large"],
     "generation": {
         "mode": "all",             # valid and invalid requests
-        "max-examples": 15,        # per operation, in the fuzzing phase
+        "max-examples": 10,        # per operation, in the fuzzing phase
         "deterministic": True,     # Hypothesis' derandomize
         "database": "none",        # no .hypothesis/ replays from earlier runs
     },
@@ -58,7 +73,10 @@ CONFIG = schemathesis.Config.from_dict({
         "fuzzing": {"enabled": True},
         "stateful": {"enabled": False},
     },
-})
+}
+CONFIG = schemathesis.Config.from_dict(SETTINGS)
+CONFIG_POSTGRES = schemathesis.Config.from_dict({
+    **SETTINGS, "phases": {**SETTINGS["phases"], "coverage": {"enabled": False}}})
 
 
 class CurrentApp:
@@ -75,6 +93,8 @@ class CurrentApp:
 CURRENT = CurrentApp()
 schema = schemathesis.openapi.from_path(OPENAPI_YAML, config=CONFIG)
 schema.app = CURRENT
+schema_postgres = schemathesis.openapi.from_path(OPENAPI_YAML, config=CONFIG_POSTGRES)
+schema_postgres.app = CURRENT
 
 
 class World:
@@ -116,12 +136,7 @@ def _strings(value: Any) -> list[str]:
     return [s for item in value for s in _strings(item)] if isinstance(value, list) else []
 
 
-@pytest.fixture
-def world(sqlite_template: Path, tmp_path: Path) -> Iterator[World]:
-    """SQLite only: this run is about the API; the storage tests cover both backends."""
-    path = tmp_path / "vcissuer.sqlite3"
-    shutil.copyfile(sqlite_template, path)
-    db = Database.from_url(f"sqlite:///{path}")
+def _world(db: Database, tmp_path: Path) -> Iterator[World]:
     keys = tmp_path / "keys"
     services = Services(db=db, keyring=Keyring(keys, passphrase=None), lookup=LookupKey(keys),
                         base_url=BASE_URL)
@@ -130,7 +145,21 @@ def world(sqlite_template: Path, tmp_path: Path) -> Iterator[World]:
     yield world
     CURRENT.app = None
     asyncio.run(world.app.state.verifier.aclose())
+
+
+@pytest.fixture
+def world(sqlite_template: Path, tmp_path: Path) -> Iterator[World]:
+    path = tmp_path / "vcissuer.sqlite3"
+    shutil.copyfile(sqlite_template, path)
+    db = Database.from_url(f"sqlite:///{path}")
+    yield from _world(db, tmp_path)
     db.dispose()
+
+
+@pytest.fixture
+def postgres_world(postgres_template: Database, tmp_path: Path) -> Iterator[World]:
+    empty_database(postgres_template)
+    yield from _world(postgres_template, tmp_path)
 
 
 def _pick(case: schemathesis.Case, salt: str, choices: int) -> int:
@@ -144,6 +173,16 @@ def _pick(case: schemathesis.Case, salt: str, choices: int) -> int:
 # One app and database per operation, shared by its cases (each case is one request).
 @settings(deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 def test_api(case: schemathesis.Case, world: World) -> None:
+    _call(case, world)
+
+
+@schema_postgres.parametrize()
+@settings(deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+def test_api_postgresql(case: schemathesis.Case, postgres_world: World) -> None:
+    _call(case, postgres_world)
+
+
+def _call(case: schemathesis.Case, world: World) -> None:
     # Not @schema.given: custom strategies would switch the coverage phase off.
     if case.path_parameters and _pick(case, "ids", 3):
         for name in case.path_parameters:

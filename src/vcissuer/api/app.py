@@ -12,6 +12,7 @@ from fastapi import FastAPI
 from vcissuer import __version__
 from vcissuer.api.admission import ANONYMOUS_PATHS, Admission, AdmissionControl
 from vcissuer.api.errors import install_error_handlers
+from vcissuer.api.guards import ControlCharacterPaths
 from vcissuer.api.limits import BodySizeLimit, JsonNestingLimit
 from vcissuer.api.openapi import document_problems
 from vcissuer.api.ratelimit import PUBLIC_LIMITED_PATHS, Limit, RateLimit
@@ -90,6 +91,7 @@ def create_app(services: Services, *, max_body_bytes: int = 4 * 1024 * 1024,
     app.add_middleware(BodySizeLimit, max_bytes=max_body_bytes)
     app.add_middleware(AdmissionControl)
     app.add_middleware(RateLimit, limits=rate_limits, trusted_proxies=trusted_proxies)
+    app.add_middleware(ControlCharacterPaths)
 
     generate = app.openapi
 

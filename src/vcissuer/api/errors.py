@@ -9,6 +9,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from fastapi.routing import iter_route_contexts
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from vcissuer.api.problems import BEARER_CHALLENGE, PROBLEM_JSON, Problem
@@ -25,6 +26,8 @@ from vcissuer.store import InvalidCursorError
 __all__ = ["install_error_handlers", "problem_response"]
 
 log = logging.getLogger("vcissuer.api")
+
+_METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE")
 
 _STATUS = {NotFound: 404, Unauthenticated: 401, Forbidden: 403, Conflict: 409, Rejected: 422}
 _TITLES = {400: "Bad Request", 401: "Unauthorized", 403: "Forbidden", 404: "Not Found",
@@ -80,8 +83,28 @@ async def _problem(request: Request, exc: Problem) -> JSONResponse:
 
 
 async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+    headers = getattr(exc, "headers", None)
+    if exc.status_code == 405:  # Starlette names the first route at the path only
+        headers = {**(headers or {}), "Allow": _allowed(request)}
     return problem_response(exc.status_code, str(exc.detail), instance=request.url.path,
-                            headers=getattr(exc, "headers", None))
+                            headers=headers)
+
+
+def _allowed(request: Request) -> str:
+    """The methods of the resource at this path (RFC 9110 section 10.2.1: Allow), as the app's
+    router matches them. Where templates overlap (``/credentials/issue`` also fits
+    ``/credentials/{credential_id}``), the resource is the one named with the fewest path
+    parameters: the literal path wins over a template that happens to fit."""
+    path = request.scope.get("path", "")
+    found: dict[str, int] = {}
+    for route in iter_route_contexts(request.app.router.routes):
+        regex, methods = getattr(route, "path_regex", None), route.methods or ()
+        if regex is None or not regex.match(path):
+            continue
+        for method in methods:
+            found[method] = min(regex.groups, found.get(method, regex.groups))
+    fewest = min(found.values(), default=0)
+    return ", ".join(m for m in _METHODS if found.get(m) == fewest)
 
 
 async def _cursor(request: Request, exc: InvalidCursorError) -> JSONResponse:

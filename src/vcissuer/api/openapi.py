@@ -99,13 +99,16 @@ def document_problems(spec: dict[str, Any], *, limited_paths: Sequence[str] = ()
     """Rewrite ``spec`` in place so that every 4xx is documented as problem+json, and the
     503 of ``admitted_paths`` (admission control, :mod:`vcissuer.api.admission`)."""
     for path, item in spec.get("paths", {}).items():
-        if path.startswith(_OWN_ERROR_FORMAT):
-            continue
         limited = any(path == p or path.startswith(p + "/") for p in limited_paths)
         admitted = any(path == p or path.startswith(p + "/") for p in admitted_paths)
         for method in _METHODS:
-            if method in item:
+            if method not in item:
+                continue
+            if not path.startswith(_OWN_ERROR_FORMAT):
                 _document_operation(path, item[method], limited, admitted)
+            elif limited:  # the rate limit answers before the protocol: a problem, too
+                item[method].setdefault("responses", {}).setdefault("429", {
+                    "description": _DESCRIPTIONS["429"], "content": _problem_content()})
     schemas = spec.setdefault("components", {}).setdefault("schemas", {})
     schemas.update(ProblemDetails.model_json_schema(
         ref_template="#/components/schemas/{model}").pop("$defs", {}))

@@ -7,15 +7,18 @@ from datetime import datetime
 from typing import Annotated, Any, Literal
 
 from pydantic import (
+    AfterValidator,
     AnyUrl,
     BaseModel,
     ConfigDict,
     EmailStr,
     Field,
+    StrictBool,
     field_validator,
     model_validator,
 )
 from pydantic.alias_generators import to_camel
+from pydantic_core import PydanticCustomError
 
 __all__ = [
     "AchievementIn",
@@ -33,6 +36,9 @@ __all__ = [
     "IssuerIn",
     "IssuerOut",
     "IssuerPatch",
+    "ONE_LINE",
+    "Line",
+    "Prose",
     "RecipientIn",
     "ResultDescriptionIn",
     "ResultIn",
@@ -58,8 +64,35 @@ RESULT_TYPES = {
 }
 ResultStatus = Literal["Completed", "Enrolled", "Failed", "InProgress", "OnHold",
                        "Provisional", "Withdrew"]
-Text = Annotated[str, Field(min_length=1, max_length=10_000)]
-ShortText = Annotated[str, Field(min_length=1, max_length=500)]
+# Control characters are refused in every string we store or look up, the same on SQLite and
+# PostgreSQL (whose text type cannot hold NUL at all): C0 controls and DEL never appear in a
+# one-line value (a name, a reference, an id); prose may hold tab, line feed and carriage return.
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+_CONTROL_IN_PROSE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def _refuse(pattern: re.Pattern[str], allowed: str) -> AfterValidator:
+    def check(value: str) -> str:
+        found = pattern.search(value)
+        if found is not None:
+            raise PydanticCustomError(
+                "control_character",
+                "control character U+{code} at position {position} is not allowed "
+                "({allowed})",
+                {"code": f"{ord(found.group()):04X}", "position": found.start(),
+                 "allowed": allowed})
+        return value
+
+    return AfterValidator(check)
+
+
+# Put after a Field(pattern=...) in Annotated: a pattern after a validator is left out of the
+# JSON schema.
+ONE_LINE = _refuse(_CONTROL, "no control characters in a one-line value")
+Line = Annotated[str, ONE_LINE]
+Prose = Annotated[str, _refuse(_CONTROL_IN_PROSE, "only tab, line feed and carriage return")]
+Text = Annotated[Prose, Field(min_length=1, max_length=10_000)]
+ShortText = Annotated[Line, Field(min_length=1, max_length=500)]
 Key = Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")]
 Slug = Annotated[str, Field(pattern=r"^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$")]
 
@@ -84,7 +117,7 @@ class Body(BaseModel):
 
 
 class ImageIn(Body):
-    id: str = Field(description="http(s) URL or data:image/... URI of a PNG or SVG")
+    id: Line = Field(description="http(s) URL or data:image/... URI of a PNG or SVG")
     caption: ShortText | None = None
 
     _check = field_validator("id")(classmethod(lambda cls, v: _url_or_data(v)))
@@ -99,7 +132,7 @@ class IssuerIn(Body):
     image: ImageIn | None = None
     did_method: Literal["web", "key"] = Field(default="web",
                                               description="did:web (default) or did:key")
-    revocation_list: bool = Field(default=False,
+    revocation_list: StrictBool = Field(default=False,
                                   description="also publish a 1EdTech Revocation List")
 
 
@@ -109,7 +142,7 @@ class IssuerPatch(Body):
     email: EmailStr | None = None
     description: Text | None = None
     image: ImageIn | None = None
-    revocation_list: bool | None = None
+    revocation_list: StrictBool | None = None
 
 
 class IssuerOut(Body):
@@ -138,7 +171,7 @@ class AlignmentIn(Body):
     target_description: Text | None = None
     target_framework: ShortText | None = None
     target_code: ShortText | None = None
-    target_type: str | None = None
+    target_type: Line | None = None
 
 
 class RubricLevelIn(Body):
@@ -152,12 +185,12 @@ class RubricLevelIn(Body):
 class ResultDescriptionIn(Body):
     key: Key | None = Field(default=None, description="id fragment; default outcome-<n>")
     name: ShortText
-    result_type: str
+    result_type: Line
     allowed_value: list[ShortText] | None = Field(default=None, description="low to high")
     required_value: ShortText | None = None
     rubric_criterion_level: list[RubricLevelIn] | None = Field(default=None,
                                                                description="low to high")
-    required_level: str | None = Field(default=None, description="key of a rubric level")
+    required_level: Line | None = Field(default=None, description="key of a rubric level")
     value_min: ShortText | None = None
     value_max: ShortText | None = None
     alignment: list[AlignmentIn] | None = None
@@ -185,7 +218,7 @@ class AchievementIn(Body):
     name: ShortText
     description: Text
     criteria: CriteriaIn
-    achievement_type: str = "MicroCredential"
+    achievement_type: Line = "MicroCredential"
     credits_available: float | None = Field(default=None, ge=0, le=1000)
     credit_scheme: AlignmentIn | None = Field(
         default=None, description="the credit framework (e.g. CATS, ECTS, SCQF), published as "
@@ -201,8 +234,8 @@ class AchievementIn(Body):
     human_code: ShortText | None = None
     field_of_study: ShortText | None = None
     specialization: ShortText | None = None
-    revocable: bool = True
-    suspendable: bool = False
+    revocable: StrictBool = True
+    suspendable: StrictBool = False
 
     @field_validator("achievement_type")
     @classmethod
@@ -244,7 +277,8 @@ class AchievementOut(Body):
 
 class RecipientIn(Body):
     email: EmailStr | None = None
-    did: Annotated[str, Field(pattern=r"^did:[a-z0-9]+:.+$", max_length=2048)] | None = None
+    did: Annotated[str, Field(pattern=r"^did:[a-z0-9]+:.+$", max_length=2048),
+                   ONE_LINE] | None = None
     student_id: ShortText | None = None
     name: ShortText | None = Field(default=None,
                                    description="shown on the badge (published in the credential)")
@@ -265,7 +299,7 @@ class ResultIn(Body):
 
 
 class EvidenceIn(Body):
-    id: str | None = None
+    id: Line | None = None
     name: ShortText | None = None
     description: Text | None = None
     narrative: Text | None = None
@@ -289,7 +323,7 @@ class AssessmentIn(Body):
     activity_end_date: datetime | None = None
     evidence: list[EvidenceIn] = Field(default_factory=list, max_length=50)
     valid_until: datetime | None = None
-    assessment_ref: Annotated[str, Field(min_length=1, max_length=255)] = Field(
+    assessment_ref: Annotated[Line, Field(min_length=1, max_length=255)] = Field(
         description="the LMS's own reference: the same one never issues twice")
     format: Literal["ldp", "jwt"] = "ldp"
 

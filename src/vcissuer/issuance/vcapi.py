@@ -6,7 +6,7 @@ https://w3c-ccg.github.io/vc-api/#issue-credential — VC 2.0, and VC 1.1 for ol
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from datetime import datetime
 from typing import Any
 from urllib.parse import urlsplit
@@ -46,6 +46,48 @@ def _objects(value: Any) -> list[Any]:
     return value if isinstance(value, list) else [value]
 
 
+def _is_type_value(value: Any) -> bool:
+    """A ``type``: a term or URL, or a non-empty array of them (VCDM 2.0 section 4.5)."""
+    if isinstance(value, list):
+        return bool(value) and all(isinstance(v, str) and v for v in value)
+    return isinstance(value, str) and bool(value)
+
+
+# pyld's error codes that are about a context (JSON-LD 1.1 API section 9.4.2): reported at the
+# @context; the rest are about a value, reported where that value is when it can be found.
+_VALUE_ERRORS = {"invalid @id value": ("id", "@id"), "invalid type value": ("type", "@type")}
+
+
+def _jsonld_error_field(credential: Mapping[str, Any], error: VcError) -> str:
+    """Where a JSON-LD processing error lies: the offending ``id``/``type`` when the error is
+    about one, else the ``@context`` (an embedded one if the credential has one)."""
+    for code, keys in _VALUE_ERRORS.items():
+        if f"({code})" in error.message:
+            for path, value in _entries(credential, keys):
+                if not _is_type_value(value):
+                    return f"credential.{path}"
+    # The credential's own @context when it has anything but context URLs (those are bundled
+    # and known good, or a DocumentLoaderError), else the first embedded one.
+    nested = [path for path, _ in _entries(credential, ("@context",)) if path != "@context"]
+    own = credential.get("@context")
+    if nested and all(isinstance(c, str) for c in _objects(own)):
+        return f"credential.{nested[0]}"
+    return "credential.@context"
+
+
+def _entries(node: Any, keys: tuple[str, ...], path: str = "") -> Iterator[tuple[str, Any]]:
+    """(dotted path, value) of every entry named one of ``keys``, at any depth."""
+    if isinstance(node, Mapping):
+        for key, value in node.items():
+            here = f"{path}.{key}" if path else str(key)
+            if key in keys:
+                yield here, value
+            yield from _entries(value, keys, here)
+    elif isinstance(node, list):
+        for i, value in enumerate(node):
+            yield from _entries(value, keys, f"{path}[{i}]")
+
+
 def check_credential_shape(credential: Mapping[str, Any]) -> list[FieldError]:
     """The VCDM data-model rules a credential must meet before we sign it."""
     errors: list[FieldError] = []
@@ -54,17 +96,21 @@ def check_credential_shape(credential: Mapping[str, Any]) -> list[FieldError]:
         errors.append(FieldError("credential.@context", "base-context",
                                  f"the first @context must be {VC_V2} (or {VC_V1})"))
     types = credential.get("type")
-    if "VerifiableCredential" not in _objects(types):
+    if not _is_type_value(types):
+        errors.append(FieldError("credential.type", "type",
+                                 "type must be a string or a non-empty array of strings"))
+    elif "VerifiableCredential" not in _objects(types):
         errors.append(FieldError("credential.type", "verifiable-credential",
                                  "type must include VerifiableCredential"))
     subjects = credential.get("credentialSubject")
     if not subjects or not all(isinstance(s, dict) and s for s in _objects(subjects)):
         errors.append(FieldError("credential.credentialSubject", "required",
                                  "credentialSubject must be a non-empty object (or array)"))
-    for path, value in (("credential.id", credential.get("id")),
-                        ("credential.issuer", issuer_of(credential))):
-        if value is not None and not _is_url(value):
-            errors.append(FieldError(path, "url", f"{value!r} is not a URL"))
+    if "id" in credential and not _is_url(credential["id"]):
+        errors.append(FieldError("credential.id", "url", f"{credential['id']!r} is not a URL"))
+    named = issuer_of(credential)
+    if named is not None and not _is_url(named):
+        errors.append(FieldError("credential.issuer", "url", f"{named!r} is not a URL"))
     if issuer_of(credential) is None:
         errors.append(FieldError("credential.issuer", "required",
                                  "issuer must be a URL or an object with an id"))
@@ -156,9 +202,9 @@ def issue_caller_credential(services: Services, body: VcApiIssueIn, *, caller: C
         except JwtError as error:
             raise Rejected("the credential cannot be signed as a VC-JWT",
                            errors=[FieldError("credential", "vc-jwt", error.message)]) from None
-        except VcError as error:  # JSON-LD processing errors (VCDM 2.0 sections 4.3, 5.2)
+        except VcError as error:  # any other JSON-LD processing error: the document's fault
             raise Rejected("the credential is not valid JSON-LD",
-                           errors=[FieldError("credential.@context", "json-ld",
+                           errors=[FieldError(_jsonld_error_field(credential, error), "jsonld",
                                               error.message)]) from None
         now = services.clock()
         record = CredentialRecord(

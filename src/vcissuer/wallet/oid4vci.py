@@ -8,7 +8,6 @@ endpoint's (OpenID4VCI section 8.3.1.2).
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from typing import Any
 
@@ -16,6 +15,7 @@ from vcissuer.issuance.context import Services
 from vcissuer.issuance.errors import NotFound
 from vcissuer.store import CredentialFormat
 from vcissuer.store.wallet import CredentialOfferRecord, CredentialOfferRepository, OfferState
+from vcissuer.strictjson import JsonInputError, loads_strict
 from vcissuer.wallet.codes import (
     digest,
     new_secret,
@@ -134,8 +134,8 @@ def _authorization_details(raw: str | None) -> list[dict[str, Any]] | None:
     if raw is None:
         return None
     try:
-        details = json.loads(raw)
-    except ValueError:
+        details = loads_strict(raw)
+    except JsonInputError:
         details = None
     if not isinstance(details, list) or not all(isinstance(d, dict) for d in details):
         raise OAuthError("invalid_request", "authorization_details must be a JSON array of "
@@ -194,9 +194,10 @@ def _offer_for_token(services: Services, access_token: str) -> CredentialOfferRe
 
 def _request_body(raw: bytes) -> dict[str, Any]:
     try:
-        body = json.loads(raw.decode("utf-8")) if raw else None
-    except (UnicodeDecodeError, ValueError):
-        body = None
+        body = loads_strict(raw) if raw else None
+    except JsonInputError as error:
+        raise OAuthError("invalid_credential_request",
+                         f"the body is not JSON: {error.message}") from None
     if not isinstance(body, dict):
         raise OAuthError("invalid_credential_request", "the body must be a JSON object")
     return body

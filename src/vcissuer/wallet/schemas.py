@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import Field, model_validator
+from pydantic import Field, StrictBool, model_validator
 
-from vcissuer.issuance.schemas import AssessmentIn, Body
+from vcissuer.issuance.schemas import AssessmentIn, Body, Line
 from vcissuer.wallet.metadata import DEFAULT_OFFER_LIFETIME, MAX_OFFER_LIFETIME
 
 __all__ = ["OfferIn"]
@@ -19,14 +19,14 @@ class OfferIn(Body):
         default=None, description="a ready-to-issue assessment record, checked now; the "
                                   "credential is issued when a wallet redeems the offer, bound "
                                   "to the wallet's DID")
-    credential_id: str | None = Field(
+    credential_id: Line | None = Field(
         default=None, max_length=100,
         description="a credential already issued: delivered exactly as issued")
     issue: Literal["on-redemption", "now"] = Field(
         default="on-redemption",
         description="with assessment: 'now' issues at once (to the recipient given) and "
                     "returns the credential with an offer of it")
-    tx_code: bool = Field(default=False,
+    tx_code: StrictBool = Field(default=False,
                           description="require a 6-digit transaction code, returned once "
                                       "for the LMS to send the learner out of band")
     expires_in: int = Field(default=int(DEFAULT_OFFER_LIFETIME.total_seconds()), ge=60,

@@ -9,10 +9,11 @@ from fastapi import APIRouter, Query, Response
 from fastapi.concurrency import run_in_threadpool
 
 from vcissuer.api.deps import CallerDep, ServicesDep
+from vcissuer.api.jsonbody import JsonBodyRoute
 from vcissuer.issuance import achievements
-from vcissuer.issuance.schemas import AchievementIn
+from vcissuer.issuance.schemas import AchievementIn, Line
 
-router = APIRouter(tags=["achievements"])
+router = APIRouter(tags=["achievements"], route_class=JsonBodyRoute)
 
 
 @router.post("/issuers/{slug}/achievements", status_code=201,
@@ -23,11 +24,12 @@ async def create_achievement(slug: str, body: AchievementIn, services: ServicesD
                                    caller=caller)
 
 
-@router.get("/issuers/{slug}/achievements", summary="The issuer's achievements, by page")
+@router.get("/issuers/{slug}/achievements", summary="The issuer's achievements, by page",
+            responses={400: {"description": "the cursor is not one this endpoint gave"}})
 async def list_achievements(
     slug: str, services: ServicesDep, caller: CallerDep,
     limit: Annotated[int, Query(ge=1, le=1000)] = 50,
-    cursor: Annotated[str | None, Query(max_length=200)] = None,
+    cursor: Annotated[Line | None, Query(max_length=200)] = None,
 ) -> dict[str, Any]:
     return await run_in_threadpool(achievements.list_achievements, services, slug,
                                    caller=caller, limit=limit, cursor=cursor)

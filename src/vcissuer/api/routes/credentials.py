@@ -8,11 +8,12 @@ from fastapi import APIRouter, Body, Header, Query, Response
 from fastapi.concurrency import run_in_threadpool
 
 from vcissuer.api.deps import ApiTokenDep, CallerDep, ServicesDep
+from vcissuer.api.jsonbody import JsonBodyRoute
 from vcissuer.issuance import credentials, vcapi
-from vcissuer.issuance.schemas import AssessmentIn, BatchIn, VcApiIssueIn
+from vcissuer.issuance.schemas import AssessmentIn, BatchIn, Line, VcApiIssueIn
 from vcissuer.store import CredentialFormat
 
-router = APIRouter(tags=["credentials"])
+router = APIRouter(tags=["credentials"], route_class=JsonBodyRoute)
 VC_LD = "application/vc+ld+json"
 
 
@@ -42,15 +43,16 @@ async def issue_batch(slug: str, body: BatchIn, services: ServicesDep,
                                    caller=token)
 
 
-@router.get("/issuers/{slug}/credentials", summary="The issuer's credentials, by page")
+@router.get("/issuers/{slug}/credentials", summary="The issuer's credentials, by page",
+            responses={400: {"description": "the cursor is not one this endpoint gave"}})
 async def list_credentials(
     slug: str, services: ServicesDep, caller: CallerDep,
-    achievement: Annotated[str | None, Query(max_length=500)] = None,
-    recipient: Annotated[str | None, Query(max_length=500,
+    achievement: Annotated[Line | None, Query(max_length=500)] = None,
+    recipient: Annotated[Line | None, Query(max_length=500,
                                            description="email, did:…, or student:<id>")] = None,
-    assessment_ref: Annotated[str | None, Query(alias="assessmentRef", max_length=255)] = None,
+    assessment_ref: Annotated[Line | None, Query(alias="assessmentRef", max_length=255)] = None,
     limit: Annotated[int, Query(ge=1, le=1000)] = 50,
-    cursor: Annotated[str | None, Query(max_length=200)] = None,
+    cursor: Annotated[Line | None, Query(max_length=200)] = None,
 ) -> dict[str, Any]:
     return await run_in_threadpool(
         credentials.list_credentials, services, slug, caller=caller, achievement=achievement,
@@ -70,7 +72,10 @@ async def public_credential(credential_id: str, services: ServicesDep) -> Respon
 
 
 @router.post("/credentials/issue", status_code=201, tags=["vc-api"],
-             summary="VC-API: sign a caller-supplied credential")
+             summary="VC-API: sign a caller-supplied credential",
+             responses={404: {"description": "no issuer options.issuerSlug (or the key's "
+                                             "issuer is gone)"},
+                        409: {"description": "the issuer has no active key"}})
 async def vc_api_issue(body: VcApiIssueIn, services: ServicesDep, caller: CallerDep,
                        idempotency_key: Annotated[str | None, Header(max_length=200)] = None
                        ) -> dict[str, Any]:

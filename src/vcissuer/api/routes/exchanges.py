@@ -7,7 +7,6 @@ class of this router.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Coroutine
 from typing import Any
 
@@ -19,6 +18,7 @@ from fastapi.routing import APIRoute
 from vcissuer.api.deps import ServicesDep
 from vcissuer.api.problems import PROBLEM_JSON
 from vcissuer.errors import PARSING_ERROR
+from vcissuer.strictjson import JsonInputError, loads_strict
 from vcissuer.wallet import exchanges
 from vcissuer.wallet.errors import DeliveryRefused, ExchangeError
 
@@ -64,9 +64,10 @@ _PROBLEM = {PROBLEM_JSON: {"schema": {"type": "object"}}}
 async def exchange(ref: str, request: Request, services: ServicesDep) -> JSONResponse:
     raw = await request.body()
     try:
-        body = json.loads(raw.decode("utf-8")) if raw.strip() else {}
-    except (UnicodeDecodeError, ValueError):
-        raise ExchangeError("the body is not JSON", type=PARSING_ERROR) from None
+        body = loads_strict(raw) if raw.strip() else {}
+    except JsonInputError as error:
+        raise ExchangeError(f"the body is not JSON: {error.message}",
+                            type=PARSING_ERROR) from None
     step = await run_in_threadpool(exchanges.exchange, services, ref, body)
     return JSONResponse(step, headers={"Cache-Control": "no-store"})
 

@@ -8,14 +8,16 @@ from fastapi import APIRouter, Response
 from fastapi.concurrency import run_in_threadpool
 
 from vcissuer.api.deps import CallerDep, ServicesDep
+from vcissuer.api.jsonbody import JsonBodyRoute
 from vcissuer.issuance import issuers
 from vcissuer.issuance.schemas import IssuerIn, IssuerPatch
 
-router = APIRouter(tags=["issuers"])
+router = APIRouter(tags=["issuers"], route_class=JsonBodyRoute)
 JSON_LD = "application/ld+json"
 
 
-@router.post("/issuers", status_code=201, summary="Create an issuer (admin key)")
+@router.post("/issuers", status_code=201, summary="Create an issuer (admin key)",
+             responses={409: {"description": "an issuer with this slug exists"}})
 async def create_issuer(body: IssuerIn, services: ServicesDep, caller: CallerDep
                         ) -> dict[str, Any]:
     return await run_in_threadpool(issuers.create_issuer, services, body, caller=caller)

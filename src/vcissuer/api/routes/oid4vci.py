@@ -17,6 +17,8 @@ from fastapi.responses import JSONResponse
 from fastapi.routing import APIRoute
 
 from vcissuer.api.deps import CallerDep, ServicesDep
+from vcissuer.api.jsonbody import JsonBodyRoute
+from vcissuer.api.problems import PROBLEM_JSON
 from vcissuer.wallet import offers, oid4vci
 from vcissuer.wallet.errors import DeliveryRefused, OAuthError
 from vcissuer.wallet.metadata import (
@@ -76,7 +78,10 @@ async def oauth_metadata(services: ServicesDep) -> JSONResponse:
                         headers={"Cache-Control": "public, max-age=300"})
 
 
-@wallet.get("/oid4vci/credential-offer/{ref}", summary="A Credential Offer, by reference")
+@wallet.get("/oid4vci/credential-offer/{ref}", summary="A Credential Offer, by reference",
+            responses={404: {"description": "no such offer, or no longer offered",
+                             "content": {PROBLEM_JSON: {"schema": {
+                                 "$ref": "#/components/schemas/ProblemDetails"}}}}})
 async def credential_offer(ref: str, services: ServicesDep) -> JSONResponse:
     offer = await run_in_threadpool(oid4vci.offer_by_reference, services, ref)
     return JSONResponse(offer, headers=NO_STORE)
@@ -134,7 +139,7 @@ async def credential(request: Request, services: ServicesDep,
     return JSONResponse(issued, headers={"Cache-Control": "no-store"})
 
 
-lms = APIRouter(tags=["offers"])
+lms = APIRouter(tags=["offers"], route_class=JsonBodyRoute)
 
 
 @lms.post("/issuers/{slug}/offers", status_code=201,

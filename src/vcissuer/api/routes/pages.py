@@ -132,6 +132,11 @@ PageVerifierDep = Annotated[Verifier, Depends(get_page_verifier)]
 
 browser = APIRouter(route_class=HtmlRoute, include_in_schema=False, lifespan=_lifespan)
 forms = APIRouter(route_class=PageRoute, include_in_schema=False)
+# The verify page's form is an operation of the API too (it answers POST /verify), so the
+# contract documents it: a browser form in, an HTML page out.
+verify_form = APIRouter(route_class=PageRoute, tags=["verification"])
+_FORM = "multipart/form-data"
+_HTML = {"content": {"text/html": {"schema": {"type": "string"}}}}
 downloads = APIRouter(tags=["credentials"])
 
 
@@ -163,9 +168,21 @@ def _field(form: Any, name: str) -> str | None:
     return value if isinstance(value, str) else None
 
 
-@forms.post("/verify")
-async def verify_form(request: Request, services: ServicesDep,
-                      verifier: PageVerifierDep) -> HTMLResponse:
+@verify_form.post(
+    "/verify", response_class=HTMLResponse,
+    summary="The verify page's form: a URL, pasted credential or file; an HTML report",
+    responses={200: {"description": "the report, as a page", **_HTML},
+               400: {"description": "nothing to verify, or a form that cannot be read", **_HTML},
+               413: {"description": "the request body is larger than the limit"},
+               422: {"description": "the file holds no credential", **_HTML}},
+    openapi_extra={"requestBody": {"required": False, "content": {_FORM: {"schema": {
+        "type": "object", "properties": {
+            "url": {"type": "string", "description": "the credential's URL"},
+            "credential": {"type": "string", "description": "a pasted credential"},
+            "file": {"type": "string", "format": "binary",
+                     "description": "a baked PNG/SVG or a credential file"}}}}}}})
+async def verify_form_page(request: Request, services: ServicesDep,
+                           verifier: PageVerifierDep) -> HTMLResponse:
     try:
         async with request.form(max_files=1, max_fields=8,
                                 max_part_size=_MAX_FIELD_BYTES) as form:
@@ -242,4 +259,4 @@ async def credential_jwt(credential_id: str, services: ServicesDep) -> Response:
 
 
 # Order matters: these come before the JSON routes at the same paths.
-routers = (downloads, browser, forms)
+routers = (downloads, browser, verify_form, forms)

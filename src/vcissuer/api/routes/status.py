@@ -10,13 +10,14 @@ from fastapi.concurrency import run_in_threadpool
 from pydantic import Field
 
 from vcissuer.api.deps import CallerDep, ServicesDep
+from vcissuer.api.jsonbody import JsonBodyRoute
 from vcissuer.issuance import status, vcapi_status
-from vcissuer.issuance.schemas import Body, VcApiStatusUpdateIn
+from vcissuer.issuance.schemas import Body, Line, Prose, VcApiStatusUpdateIn
 from vcissuer.store import StatusAction
 
-router = APIRouter(tags=["status"])
+router = APIRouter(tags=["status"], route_class=JsonBodyRoute)
 
-Reason = Annotated[str, Field(min_length=1, max_length=1000)]
+Reason = Annotated[Prose, Field(min_length=1, max_length=1000)]
 
 
 class StatusChangeIn(Body):
@@ -26,7 +27,7 @@ class StatusChangeIn(Body):
 class StatusBatchIn(Body):
     action: Literal["revoke", "suspend", "reinstate"]
     reason: Reason | None = None
-    ids: list[Annotated[str, Field(min_length=1, max_length=64)]] = Field(
+    ids: list[Annotated[Line, Field(min_length=1, max_length=64)]] = Field(
         min_length=1, max_length=10_000)
 
 

@@ -16,6 +16,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 
 from vcissuer.api.admission import anonymous_limiter
+from vcissuer.api.jsonbody import JsonBodyRoute
 from vcissuer.api.problems import BadRequest, UnprocessableContent
 from vcissuer.net import FetchPolicy, FetchRefused
 from vcissuer.proofs.jose import EnvelopeError, envelope_kind, open_envelope
@@ -66,7 +67,7 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
             del app.state.verifier
 
 
-router = APIRouter(tags=["verification"], lifespan=_lifespan)
+router = APIRouter(tags=["verification"], lifespan=_lifespan, route_class=JsonBodyRoute)
 
 
 async def get_verifier(request: Request) -> Verifier:
