@@ -202,3 +202,24 @@ def test_admission_is_set_from_settings_and_keeps_a_thread_in_reserve(services: 
     with TestClient(create_app(services, threads=1)) as client:
         assert client.app.state.admission.threads == 1
         assert worker_threads(client) == 2
+
+
+def test_a_badge_page_for_a_link_preview_crawler_is_admitted_like_a_browser_s(lms) -> None:
+    """A link-preview crawler (by its User-Agent) gets the badge page with ``Accept: */*``,
+    and the page verifies: it counts against the anonymous share like a browser's request,
+    or any client naming a crawler's agent would queue verifications without bound."""
+    client, headers, achievement = lms
+    issued = client.post("/issuers/uni/credentials", headers=headers,
+                         json=assessment(achievement))
+    assert issued.status_code == 201, issued.text
+    credential = f"/credentials/{issued.json()['id']}"
+    crawler = {"User-Agent": "facebookexternalhit/1.1", "Accept": "*/*"}
+    page = client.get(credential, headers=crawler)
+    assert page.status_code == 200 and "text/html" in page.headers["content-type"]
+
+    admission: Admission = client.app.state.admission
+    for _ in range(admission.capacity):
+        assert admission.try_enter()
+    _overloaded(client.get(credential, headers=crawler))
+    # The credential as issued is still a plain read.
+    assert client.get(credential, headers={"Accept": "*/*"}).status_code == 200

@@ -32,7 +32,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from vcissuer.api.ratelimit import VERIFY_PATHS, matches
 from vcissuer.net.fetch import USER_AGENT
-from vcissuer.web.negotiation import prefers_html
+from vcissuer.web.negotiation import is_link_preview_agent, prefers_html
 
 __all__ = ["ANONYMOUS_PATHS", "Admission", "AdmissionControl", "anonymous_limiter"]
 
@@ -139,8 +139,10 @@ def _header(scope: Scope, wanted: bytes) -> bytes:
 
 
 def _badge(scope: Scope, path: str) -> bool:
-    """A badge page (it verifies the credential) or a baked badge image."""
+    """A badge page (it verifies the credential) or a baked badge image. The page goes to
+    browsers and to link-preview crawlers (``HtmlRoute`` in ``api/routes/pages.py``)."""
     if scope.get("method") != "GET" or not _CREDENTIAL.match(path):
         return False
     return path.endswith((".png", ".svg")) or \
-        prefers_html(_header(scope, b"accept").decode("latin-1"))
+        prefers_html(_header(scope, b"accept").decode("latin-1")) or \
+        is_link_preview_agent(_header(scope, b"user-agent").decode("latin-1"))
