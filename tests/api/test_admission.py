@@ -94,6 +94,7 @@ def test_with_the_anonymous_share_full_verification_is_503_and_issuing_goes_on(l
     assert client.get(credential + ".json").status_code == 200
     _overloaded(client.get(credential, headers={"Accept": "text/html,*/*;q=0.8"}))
     _overloaded(client.get(credential + ".png"))
+    _overloaded(client.get(credential + "/preview.png"))  # drawn, like a baked image
 
     admission.leave()
     assert client.post("/credentials/verify", json={}).status_code == 422

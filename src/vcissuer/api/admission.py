@@ -5,7 +5,8 @@ alone, a flood of them queued without bound in a worker's thread pool: ``/health
 issue requests waited behind minutes of verifications. Now, per worker process:
 
 - Verification requests (:data:`ANONYMOUS_PATHS`), badge pages (``GET /credentials/{id}``
-  asking for HTML: each view verifies) and baked badges (``.png``/``.svg``) are *admitted*
+  asking for HTML: each view verifies), baked badges (``.png``/``.svg``) and link-preview
+  images (``/preview.png``) are *admitted*
   while fewer than ``threads + queue`` are in progress; past that they are answered at once
   with 503 problem+json and ``Retry-After`` instead of waiting. The credential as issued
   (JSON, JWT) is a plain read and is not counted.
@@ -40,6 +41,7 @@ ANONYMOUS_PATHS = VERIFY_PATHS
 RETRY_AFTER = 1  # seconds: an anonymous slot frees within milliseconds
 _FETCHER_AGENT = USER_AGENT.partition("/")[0].encode() + b"/"
 _CREDENTIAL = re.compile(r"^/credentials/[^/]+$")
+_PREVIEW = re.compile(r"^/credentials/[^/]+/preview\.png$")
 
 
 class Admission:
@@ -141,7 +143,11 @@ def _header(scope: Scope, wanted: bytes) -> bytes:
 def _badge(scope: Scope, path: str) -> bool:
     """A badge page (it verifies the credential) or a baked badge image. The page goes to
     browsers and to link-preview crawlers (``HtmlRoute`` in ``api/routes/pages.py``)."""
-    if scope.get("method") != "GET" or not _CREDENTIAL.match(path):
+    if scope.get("method") != "GET":
+        return False
+    if _PREVIEW.match(path):  # the link-preview image is drawn too
+        return True
+    if not _CREDENTIAL.match(path):
         return False
     return path.endswith((".png", ".svg")) or \
         prefers_html(_header(scope, b"accept").decode("latin-1")) or \
