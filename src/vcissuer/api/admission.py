@@ -29,7 +29,7 @@ import re
 from typing import Any
 
 import anyio
-from starlette.types import ASGIApp, Receive, Scope, Send
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from vcissuer.api.ratelimit import VERIFY_PATHS, matches
 from vcissuer.net.fetch import USER_AGENT
@@ -121,19 +121,48 @@ class AdmissionControl:
                 403, "Forbidden", "verification-loop",
                 "verification requests from a credential verifier's fetcher are refused: "
                 "fetching a verification endpoint is never a step of verifying", path, [])
-        elif admission.try_enter():
-            try:
-                await self.app(scope, receive, send)
-            finally:
-                admission.leave()
-            return
         else:
+            # Admitted once the body is in: a slow (or endless) upload holds no share.
+            content = await _read_body(receive)
+            if content is None:  # the client went away
+                return
+            if admission.try_enter():
+                try:
+                    await self.app(scope, _replay(content, receive), send)
+                finally:
+                    admission.leave()
+                return
             start, body = _problem(
                 503, "Service Unavailable", "overloaded",
                 f"the service is verifying as much as it can; retry in {RETRY_AFTER} s", path,
                 [(b"retry-after", str(RETRY_AFTER).encode())])
         await send(start)
         await send({"type": "http.response.body", "body": body})
+
+
+async def _read_body(receive: Receive) -> bytes | None:
+    """The whole request body (None if the client disconnected first)."""
+    chunks: list[bytes] = []
+    while True:
+        message = await receive()
+        if message["type"] != "http.request":
+            return None
+        chunks.append(message.get("body", b""))
+        if not message.get("more_body", False):
+            return b"".join(chunks)
+
+
+def _replay(body: bytes, receive: Receive) -> Receive:
+    replayed = False
+
+    async def replay() -> Message:
+        nonlocal replayed
+        if replayed:
+            return await receive()
+        replayed = True
+        return {"type": "http.request", "body": body, "more_body": False}
+
+    return replay
 
 
 def _header(scope: Scope, wanted: bytes) -> bytes:
