@@ -294,6 +294,26 @@ def test_enveloped_presentation_verifies(client, enveloped) -> None:
     assert [c["verified"] for c in body["credentialResults"]] == [True]
 
 
+def test_enveloped_presentation_without_holder_verifies_as_a_json_ld_one_does(
+        client, enveloped) -> None:
+    """VCDM 2.0 section 4.13: ``holder`` is OPTIONAL, for a vp+jwt as for a presentation with
+    a Data Integrity proof: the token still authenticates its signer (named in the report),
+    and binds the challenge and domain."""
+    pair, did, kid = _holder()
+    payload = _vp_payload(did, enveloped, nonce=OPTIONS["challenge"], aud=OPTIONS["domain"])
+    del payload["holder"]
+    response = client.post("/presentations/verify",
+                           json={"verifiablePresentation": _vp_jwt(pair, kid, payload),
+                                 "options": OPTIONS})
+    assert response.status_code == 200, response.text
+    holder = {c["check"]: c for c in response.json()["presentationResult"]["checks"]}["holder"]
+    assert holder["outcome"] == "not applicable" and did in holder["detail"]
+    wrong = client.post("/presentations/verify",
+                        json={"verifiablePresentation": _vp_jwt(pair, kid, payload),
+                              "options": {**OPTIONS, "challenge": "another"}})
+    assert wrong.status_code == 422
+
+
 def _problem_codes(body: dict[str, Any]) -> set[str]:
     return {p["code"] for p in body["presentationResult"]["problems"]}
 
