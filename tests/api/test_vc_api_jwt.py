@@ -173,6 +173,21 @@ def test_a_credential_using_a_jwt_claim_name_is_a_422_not_a_500(client, setup) -
     assert response.json()["errors"][0]["field"] == "credential"
 
 
+def test_a_vc_jwt_with_terms_its_context_leaves_undefined_is_a_422(client, setup) -> None:
+    """The issuer refuses undefined terms whatever secures the credential: a VC-JWT's payload
+    is a JSON-LD credential too (VC-JOSE-COSE section 3.1.1; VCDM 2.0 section 4.3), checked as
+    for eddsa-rdfc-2022 and eddsa-jcs-2022."""
+    headers, did = setup
+    credential = _bare(did)
+    credential["@context"] = [VC_V2]
+    credential["credentialSubject"]["undefinedTerm"] = "x"
+    response = _issue_jwt(client, headers, credential)
+    assert response.status_code == 422, response.text
+    assert response.json()["errors"][0] == {
+        "field": "credential.credentialSubject.undefinedTerm", "rule": "undefined-term",
+        "message": response.json()["errors"][0]["message"]}
+
+
 # --- verify: envelopes are opened, bad data: URLs are named ---------------------------------
 
 @pytest.fixture
