@@ -94,6 +94,7 @@ def test_with_the_anonymous_share_full_verification_is_503_and_issuing_goes_on(l
     assert client.get(credential + ".json").status_code == 200
     _overloaded(client.get(credential, headers={"Accept": "text/html,*/*;q=0.8"}))
     _overloaded(client.get(credential + ".png"))
+    _overloaded(client.get(credential + "/preview.png"))  # drawn, like a baked image
 
     admission.leave()
     assert client.post("/credentials/verify", json={}).status_code == 422
@@ -202,3 +203,67 @@ def test_admission_is_set_from_settings_and_keeps_a_thread_in_reserve(services: 
     with TestClient(create_app(services, threads=1)) as client:
         assert client.app.state.admission.threads == 1
         assert worker_threads(client) == 2
+
+
+def test_a_badge_page_for_a_link_preview_crawler_is_admitted_like_a_browser_s(lms) -> None:
+    """A link-preview crawler (by its User-Agent) gets the badge page with ``Accept: */*``,
+    and the page verifies: it counts against the anonymous share like a browser's request,
+    or any client naming a crawler's agent would queue verifications without bound."""
+    client, headers, achievement = lms
+    issued = client.post("/issuers/uni/credentials", headers=headers,
+                         json=assessment(achievement))
+    assert issued.status_code == 201, issued.text
+    credential = f"/credentials/{issued.json()['id']}"
+    crawler = {"User-Agent": "facebookexternalhit/1.1", "Accept": "*/*"}
+    page = client.get(credential, headers=crawler)
+    assert page.status_code == 200 and "text/html" in page.headers["content-type"]
+
+    admission: Admission = client.app.state.admission
+    for _ in range(admission.capacity):
+        assert admission.try_enter()
+    _overloaded(client.get(credential, headers=crawler))
+    # The credential as issued is still a plain read.
+    assert client.get(credential, headers={"Accept": "*/*"}).status_code == 200
+
+
+def test_a_request_still_sending_its_body_holds_no_share(services: Services) -> None:
+    """A client that sends a verification body slowly (or never finishes it) is not yet asking
+    for work: it is admitted once its body is in, so a few slow uploads cannot fill the share
+    and turn everyone else away with 503."""
+    import anyio
+
+    app = create_app(services, threads=2, anonymous_queue=0, rate_limits=NO_LIMIT)
+    admission: Admission = app.state.admission
+    assert admission.capacity == 1
+    sent: list[dict[str, Any]] = []
+
+    async def main() -> None:
+        rest = anyio.Event()
+        chunks = [{"type": "http.request", "body": b'{"verifiableCredential":', "more_body": True}]
+
+        async def receive() -> dict[str, Any]:
+            if chunks:
+                return chunks.pop(0)
+            await rest.wait()
+            return {"type": "http.request", "body": b"{}}", "more_body": False}
+
+        async def send(message: dict[str, Any]) -> None:
+            sent.append(message)
+
+        scope = {"type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1",
+                 "method": "POST", "scheme": "http", "path": "/credentials/verify",
+                 "raw_path": b"/credentials/verify", "query_string": b"", "root_path": "",
+                 "headers": [(b"host", b"testserver"), (b"content-type", b"application/json")],
+                 "client": ("192.0.2.1", 5000), "server": ("testserver", 80)}
+        async with anyio.create_task_group() as tasks:
+            tasks.start_soon(app, scope, receive, send)
+            for _ in range(100):
+                await anyio.sleep(0)
+            assert not chunks  # the first chunk was read
+            assert admission.admitted == 0  # half a body holds no share
+            rest.set()
+        assert admission.admitted == 0
+
+    anyio.run(main)
+    start = next(m for m in sent if m["type"] == "http.response.start")
+    assert start["status"] == 422  # the route ran: not a credential

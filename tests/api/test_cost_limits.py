@@ -125,6 +125,19 @@ def test_every_json_body_route_measures_nesting(app_client: TestClient) -> None:
     assert response.status_code != 422 or "limit" not in response.json()
 
 
+def test_a_second_content_type_header_does_not_skip_the_nesting_limit(
+        app_client: TestClient) -> None:
+    # FastAPI parses the body by the first Content-Type header; the limit must look at every
+    # one, or "application/json" then "text/plain" reaches the parser unmeasured.
+    for types in (["application/json", "text/plain"], ["text/plain", "application/json"],
+                  [""]):
+        response = app_client.post(
+            "/issuers", content=_nested(300),
+            headers=[("content-type", value) for value in types])
+        assert response.status_code == 422, (types, response.text)
+        assert response.json()["limit"] == "nesting depth", types
+
+
 def test_10000_proofs_are_refused_fast(app_client: TestClient, issuer: Issuer) -> None:
     credential = issuer.credential()
     credential["proof"] = credential["proof"] * 10_000

@@ -173,6 +173,21 @@ def test_a_credential_using_a_jwt_claim_name_is_a_422_not_a_500(client, setup) -
     assert response.json()["errors"][0]["field"] == "credential"
 
 
+def test_a_vc_jwt_with_terms_its_context_leaves_undefined_is_a_422(client, setup) -> None:
+    """The issuer refuses undefined terms whatever secures the credential: a VC-JWT's payload
+    is a JSON-LD credential too (VC-JOSE-COSE section 3.1.1; VCDM 2.0 section 4.3), checked as
+    for eddsa-rdfc-2022 and eddsa-jcs-2022."""
+    headers, did = setup
+    credential = _bare(did)
+    credential["@context"] = [VC_V2]
+    credential["credentialSubject"]["undefinedTerm"] = "x"
+    response = _issue_jwt(client, headers, credential)
+    assert response.status_code == 422, response.text
+    assert response.json()["errors"][0] == {
+        "field": "credential.credentialSubject.undefinedTerm", "rule": "undefined-term",
+        "message": response.json()["errors"][0]["message"]}
+
+
 # --- verify: envelopes are opened, bad data: URLs are named ---------------------------------
 
 @pytest.fixture
@@ -292,6 +307,26 @@ def test_enveloped_presentation_verifies(client, enveloped) -> None:
     assert [c["check"] for c in body["presentationResult"]["checks"]] == [
         "structure", "proof", "holder"]
     assert [c["verified"] for c in body["credentialResults"]] == [True]
+
+
+def test_enveloped_presentation_without_holder_verifies_as_a_json_ld_one_does(
+        client, enveloped) -> None:
+    """VCDM 2.0 section 4.13: ``holder`` is OPTIONAL, for a vp+jwt as for a presentation with
+    a Data Integrity proof: the token still authenticates its signer (named in the report),
+    and binds the challenge and domain."""
+    pair, did, kid = _holder()
+    payload = _vp_payload(did, enveloped, nonce=OPTIONS["challenge"], aud=OPTIONS["domain"])
+    del payload["holder"]
+    response = client.post("/presentations/verify",
+                           json={"verifiablePresentation": _vp_jwt(pair, kid, payload),
+                                 "options": OPTIONS})
+    assert response.status_code == 200, response.text
+    holder = {c["check"]: c for c in response.json()["presentationResult"]["checks"]}["holder"]
+    assert holder["outcome"] == "not applicable" and did in holder["detail"]
+    wrong = client.post("/presentations/verify",
+                        json={"verifiablePresentation": _vp_jwt(pair, kid, payload),
+                              "options": {**OPTIONS, "challenge": "another"}})
+    assert wrong.status_code == 422
 
 
 def _problem_codes(body: dict[str, Any]) -> set[str]:

@@ -266,6 +266,33 @@ async def test_fetches_per_verification_are_capped() -> None:
     assert "more than 24 documents" in _problem(report, "status")
 
 
+async def test_status_entries_past_the_limit_inside_a_vc_jwt_are_not_fetched() -> None:
+    """The limit on status entries holds before any fetch for a VC-JWT, an enveloped VC-JWT
+    and the credentials of a presentation, as it does for a credential given as JSON-LD."""
+    from vcissuer.proofs.jose import envelope
+
+    web = FakeWeb()
+    issuer = did_web_issuer(web)
+    statuses = [status_entry(f"https://list{i}.example/status/{i}", i) for i in range(60)]
+    token = encode_vc_jwt(issuer.credential(status=statuses, sign=False),
+                          issuer.keys.signer(issuer.method), header_key="kid")
+    for credential in (token, envelope(token)):
+        refused = await _verify(web, credential)
+        assert "at most 8 are checked" in _problem(refused, "limits")
+    assert web.requests == []
+    presentation = {"@context": ["https://www.w3.org/ns/credentials/v2"],
+                    "type": ["VerifiablePresentation"],
+                    "verifiableCredential": [issuer.credential(status=statuses, sign=False),
+                                             envelope(token)]}
+    verifier = web.verifier(clock=clock)
+    try:
+        report = await verifier.verify_presentation(presentation)
+    finally:
+        await verifier.fetcher.client.aclose()
+    assert not report.verified
+    assert web.requests == []
+
+
 async def test_endorsement_flood_is_refused_not_fetched() -> None:
     web = FakeWeb()
     issuer = did_web_issuer(web)

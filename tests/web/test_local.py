@@ -80,7 +80,9 @@ async def test_own_urls_that_are_not_documents_are_refused_without_a_request(ser
     try:
         for own in (f"{BASE_URL}/verify?url={BASE_URL}/credentials/a",
                     f"{BASE_URL}/verify/url", f"{BASE_URL}/docs", f"{BASE_URL}/credentials/a?x",
-                    "https://testserver/verify?url=x", "HTTP://TESTSERVER:80/%76erify?url=x"):
+                    "https://testserver/verify?url=x", "HTTP://TESTSERVER:80/%76erify?url=x",
+                    # the fully qualified name (a trailing dot) is the same host in DNS
+                    "https://testserver./verify?url=x", "https://TestServer.:443/verify/url"):
             with pytest.raises(FetchRefused, match="does not send requests to itself"):
                 await fetcher.fetch(own)
         assert sent == []

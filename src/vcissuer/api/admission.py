@@ -5,7 +5,8 @@ alone, a flood of them queued without bound in a worker's thread pool: ``/health
 issue requests waited behind minutes of verifications. Now, per worker process:
 
 - Verification requests (:data:`ANONYMOUS_PATHS`), badge pages (``GET /credentials/{id}``
-  asking for HTML: each view verifies) and baked badges (``.png``/``.svg``) are *admitted*
+  asking for HTML: each view verifies), baked badges (``.png``/``.svg``) and link-preview
+  images (``/preview.png``) are *admitted*
   while fewer than ``threads + queue`` are in progress; past that they are answered at once
   with 503 problem+json and ``Retry-After`` instead of waiting. The credential as issued
   (JSON, JWT) is a plain read and is not counted.
@@ -28,11 +29,11 @@ import re
 from typing import Any
 
 import anyio
-from starlette.types import ASGIApp, Receive, Scope, Send
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from vcissuer.api.ratelimit import VERIFY_PATHS, matches
 from vcissuer.net.fetch import USER_AGENT
-from vcissuer.web.negotiation import prefers_html
+from vcissuer.web.negotiation import is_link_preview_agent, prefers_html
 
 __all__ = ["ANONYMOUS_PATHS", "Admission", "AdmissionControl", "anonymous_limiter"]
 
@@ -40,6 +41,7 @@ ANONYMOUS_PATHS = VERIFY_PATHS
 RETRY_AFTER = 1  # seconds: an anonymous slot frees within milliseconds
 _FETCHER_AGENT = USER_AGENT.partition("/")[0].encode() + b"/"
 _CREDENTIAL = re.compile(r"^/credentials/[^/]+$")
+_PREVIEW = re.compile(r"^/credentials/[^/]+/preview\.png$")
 
 
 class Admission:
@@ -119,13 +121,17 @@ class AdmissionControl:
                 403, "Forbidden", "verification-loop",
                 "verification requests from a credential verifier's fetcher are refused: "
                 "fetching a verification endpoint is never a step of verifying", path, [])
-        elif admission.try_enter():
-            try:
-                await self.app(scope, receive, send)
-            finally:
-                admission.leave()
-            return
         else:
+            # Admitted once the body is in: a slow (or endless) upload holds no share.
+            content = await _read_body(receive)
+            if content is None:  # the client went away
+                return
+            if admission.try_enter():
+                try:
+                    await self.app(scope, _replay(content, receive), send)
+                finally:
+                    admission.leave()
+                return
             start, body = _problem(
                 503, "Service Unavailable", "overloaded",
                 f"the service is verifying as much as it can; retry in {RETRY_AFTER} s", path,
@@ -134,13 +140,44 @@ class AdmissionControl:
         await send({"type": "http.response.body", "body": body})
 
 
+async def _read_body(receive: Receive) -> bytes | None:
+    """The whole request body (None if the client disconnected first)."""
+    chunks: list[bytes] = []
+    while True:
+        message = await receive()
+        if message["type"] != "http.request":
+            return None
+        chunks.append(message.get("body", b""))
+        if not message.get("more_body", False):
+            return b"".join(chunks)
+
+
+def _replay(body: bytes, receive: Receive) -> Receive:
+    replayed = False
+
+    async def replay() -> Message:
+        nonlocal replayed
+        if replayed:
+            return await receive()
+        replayed = True
+        return {"type": "http.request", "body": body, "more_body": False}
+
+    return replay
+
+
 def _header(scope: Scope, wanted: bytes) -> bytes:
     return next((value for name, value in scope.get("headers", ()) if name == wanted), b"")
 
 
 def _badge(scope: Scope, path: str) -> bool:
-    """A badge page (it verifies the credential) or a baked badge image."""
-    if scope.get("method") != "GET" or not _CREDENTIAL.match(path):
+    """A badge page (it verifies the credential) or a baked badge image. The page goes to
+    browsers and to link-preview crawlers (``HtmlRoute`` in ``api/routes/pages.py``)."""
+    if scope.get("method") != "GET":
+        return False
+    if _PREVIEW.match(path):  # the link-preview image is drawn too
+        return True
+    if not _CREDENTIAL.match(path):
         return False
     return path.endswith((".png", ".svg")) or \
-        prefers_html(_header(scope, b"accept").decode("latin-1"))
+        prefers_html(_header(scope, b"accept").decode("latin-1")) or \
+        is_link_preview_agent(_header(scope, b"user-agent").decode("latin-1"))

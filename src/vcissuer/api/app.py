@@ -84,12 +84,12 @@ def create_app(services: Services, *, max_body_bytes: int = 4 * 1024 * 1024,
             session.connection()
         return {"status": "ok", "version": __version__}
 
-    # Innermost first (outermost last): the nesting of a JSON body is measured once its size
-    # is known to fit.
-    app.add_middleware(JsonNestingLimit)
-    # Then the body size, admission of anonymous work, and the rate limit per client.
-    app.add_middleware(BodySizeLimit, max_bytes=max_body_bytes)
+    # Innermost first (outermost last): anonymous work is admitted once its body is in (a slow
+    # upload holds no share); the nesting of a JSON body is measured once its size is known to
+    # fit; then the body size, and the rate limit per client.
     app.add_middleware(AdmissionControl)
+    app.add_middleware(JsonNestingLimit)
+    app.add_middleware(BodySizeLimit, max_bytes=max_body_bytes)
     app.add_middleware(RateLimit, limits=rate_limits, trusted_proxies=trusted_proxies)
     app.add_middleware(ControlCharacterPaths)
 

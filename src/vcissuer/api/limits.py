@@ -78,15 +78,21 @@ _BODY_METHODS = {"POST", "PUT", "PATCH"}
 
 
 def _may_be_json(scope: Scope) -> bool:
-    """A JSON media type (``application/json``, ``application/*+json``), or none given."""
+    """A JSON media type (``application/json``, ``application/*+json``), or none (or an empty
+    one) given: FastAPI parses those bodies as JSON.
+
+    Every ``Content-Type`` header counts: the framework reads the first, a dict the last."""
     if scope.get("method") not in _BODY_METHODS:
         return False
-    declared = dict(scope.get("headers", [])).get(b"content-type")
-    if declared is None:
+    declared = [value for name, value in scope.get("headers", []) if name == b"content-type"]
+    if not declared:
         return True
-    media = declared.split(b";", 1)[0].strip().lower()
-    return media == b"application/json" or (media.startswith(b"application/")
-                                             and media.endswith(b"+json"))
+    for value in declared:
+        media = value.split(b";", 1)[0].strip().lower()
+        if media in (b"", b"application/json") or (
+                media.startswith(b"application/") and media.endswith(b"+json")):
+            return True
+    return False
 
 
 class JsonNestingLimit:

@@ -58,6 +58,8 @@ def sign_with(services: Services, signer: Signer, credential: dict[str, Any], *,
     if fmt == "jwt":
         from vcissuer.proofs.jose import encode_vc_jwt, profile_for
 
+        if services.canonicalizer.safe:  # undefined terms are refused whatever secures them
+            services.canonicalizer.expand(credential)
         return encode_vc_jwt(credential, signer, header_key="kid",
                              profile=profile_for(credential))
     suite = CRYPTOSUITES[cryptosuite or EddsaRdfc2022.name]

@@ -13,7 +13,7 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
-from vcissuer.errors import MALFORMED_PROOF_ERROR
+from vcissuer.errors import MALFORMED_PROOF_ERROR, VcError
 from vcissuer.jsonld import DocumentCanonicalizer, default_canonicalizer
 from vcissuer.limits import CpuBudget, LimitExceeded, Limits, check_document
 from vcissuer.proofs.result import Problem
@@ -25,6 +25,7 @@ __all__ = [
     "credential_limits",
     "limit_check",
     "presentation_limits",
+    "readable_credential",
     "within_budget",
 ]
 
@@ -76,6 +77,26 @@ def counted_limits(document: Any, limits: Limits, *, what: str = "credential") -
             f"{limits.status_entries} are checked", limit="status entries per credential",
             maximum=limits.status_entries))
     return None
+
+
+def readable_credential(credential: Any) -> Any:
+    """The credential as JSON: an enveloped VC-JWT opened, a VC-JWT's credential decoded
+    (unverified), so its counts can be checked before anything it names is fetched. Input
+    that cannot be read is returned as it is (verification then reports it)."""
+    from vcissuer.proofs.jose import decode_vc_jwt
+    from vcissuer.proofs.jose.envelope import EnvelopeError, envelope_kind, open_envelope
+
+    if envelope_kind(credential) == "credential":
+        try:
+            credential = open_envelope(credential, "credential")
+        except EnvelopeError:
+            return credential
+    if isinstance(credential, str):
+        try:
+            return decode_vc_jwt(credential.strip()).credential
+        except VcError:
+            return credential
+    return credential
 
 
 def credential_limits(document: Any, limits: Limits) -> Check | None:

@@ -2,10 +2,11 @@
 
 VC-JOSE-COSE "Securing JSON-LD Verifiable Presentations with JOSE": the JWS payload is the
 presentation, header ``typ`` ``vp+jwt``; VCDM 2.0 section 4.13 (enveloped presentations). The
-key is named by ``kid`` and must be the holder's, under the ``authentication`` relationship
-(CID section 3.3). A verifier's challenge and domain travel as the ``nonce`` and ``aud`` claims
-(VCDM 1.1 section 6.3.1, the JWT form presentations had before). ``iss``, when present, is the
-holder; ``exp`` and ``nbf`` are checked against the clock. The credentials inside are verified
+key is named by ``kid``, under the ``authentication`` relationship (CID section 3.3), and must
+be the holder's when the presentation names one (``holder`` is optional). A verifier's
+challenge and domain travel as the ``nonce`` and ``aud`` claims (VCDM 1.1 section 6.3.1, the
+JWT form presentations had before). ``iss``, when present, is the holder; ``exp`` and ``nbf``
+are checked against the clock. The credentials inside are verified
 as in any presentation (:func:`vcissuer.verify.presentation.verify_presentation`).
 """
 
@@ -100,14 +101,15 @@ def _claim_problems(payload: Mapping[str, Any], *, holder: str | None, challenge
 
 def _signature_problems(token: str, header: Mapping[str, Any], *,
                         resolver: VerificationMethodResolver,
-                        holder: str | None) -> tuple[list[Problem], list[Problem]]:
-    """Problems with the signature, and with whose key signed (the holder check)."""
+                        holder: str | None) -> tuple[list[Problem], list[Problem], str | None]:
+    """Problems with the signature, with whose key signed (the holder check), and the
+    signing key's controller."""
     jws = parse_compact_jws(token)
     kid = header.get("kid")
     if not isinstance(kid, str) or not kid:
         return [Problem(INVALID_VERIFICATION_METHOD,
                         "the holder's key must be named by kid (a jwk header proves nothing "
-                        "about the holder)")], []
+                        "about the holder)")], [], None
     if kid.startswith("#") and holder is not None:
         kid = holder + kid
     try:
@@ -115,21 +117,20 @@ def _signature_problems(token: str, header: Mapping[str, Any], *,
         method = resolver.resolve(kid, purpose=AUTHENTICATION)
     except VcError as error:
         kind = "error" if error.code == INVALID_VERIFICATION_METHOD else "invalid"
-        return [Problem(error.code, error.message, kind=kind)], []
+        return [Problem(error.code, error.message, kind=kind)], [], None
     if method.verifier.algorithm != needed:
         return [Problem(INVALID_VERIFICATION_METHOD,
-                        f"alg {header.get('alg')} needs an {needed} key")], []
+                        f"alg {header.get('alg')} needs an {needed} key")], [], None
     if not method.verifier.verify(jws.signing_input, jws.signature):
         return [Problem(CRYPTOGRAPHIC_SECURITY_ERROR,
-                        "the JWS signature does not match the token")], []
-    if holder is None:
-        return [], [Problem(INVALID_VERIFICATION_METHOD,
-                            "a signed presentation must name its holder")]
-    if method.controller != holder:
+                        "the JWS signature does not match the token")], [], None
+    # VCDM 2.0 section 4.13: holder is optional; without one the token authenticates its
+    # signer (as a Data Integrity presentation does, verify/presentation.py).
+    if holder is not None and method.controller != holder:
         return [], [Problem(INVALID_VERIFICATION_METHOD,
                             f"the presentation is signed by {method.controller!r}, not its "
-                            "holder")]
-    return [], []
+                            "holder")], method.controller
+    return [], [], method.controller
 
 
 def verify_presentation_jwt(
@@ -158,12 +159,17 @@ def verify_presentation_jwt(
         canonicalizer=canonicalizer, trust_header_keys=trust_header_keys,
         status_cache=status_cache, limits=limits)
     holder = _holder(presentation)
-    signature, holder_problems = _signature_problems(token, header, resolver=resolver,
-                                                     holder=holder)
+    signature, holder_problems, signer = _signature_problems(token, header,
+                                                             resolver=resolver, holder=holder)
     claims = _claim_problems(payload, holder=holder, challenge=challenge, domain=domain,
                              now=clock().timestamp(), skew=skew.total_seconds())
     proof = Check.from_problems("proof", signature + claims, detail="authentication (vp+jwt)")
-    holder_check = (Check("holder", Outcome.COULD_NOT_CHECK, detail=holder or "") if signature
-                    else Check.from_problems("holder", holder_problems, detail=holder or ""))
+    if signature:
+        holder_check = Check("holder", Outcome.COULD_NOT_CHECK, detail=holder or "")
+    elif holder is None:
+        holder_check = Check("holder", Outcome.NOT_APPLICABLE,
+                             detail=f"the presentation names no holder; signed by {signer}")
+    else:
+        holder_check = Check.from_problems("holder", holder_problems, detail=holder)
     structure = inner.checks[0]
     return replace(inner, checks=(structure, proof, holder_check))

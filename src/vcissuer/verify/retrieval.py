@@ -307,10 +307,18 @@ class _Session:
     async def fetch_all(self, wanted: list[tuple[str, str]]) -> None:
         """Fetch every ``(url, kind)`` not known yet; cached documents cost no task."""
         misses = [(url, kind) for url, kind in wanted if not self._known(url)]
+        # Past the budget, refused here: no task each for thousands of URLs on the event loop.
+        for url, _ in misses[max(self._budget, 0):]:
+            self.failures[url] = self._over_budget()
+        misses = misses[:max(self._budget, 0)]
         if len(misses) == 1:
             await self._fetch(*misses[0])
         elif misses:
             await asyncio.gather(*(self._fetch(url, kind) for url, kind in misses))
+
+    def _over_budget(self) -> str:
+        return (f"not fetched: the credential names more than {self.retriever.max_fetches} "
+                "documents")
 
     def _known(self, url: str) -> bool:
         if url in self.documents or url in self.failures:
@@ -325,8 +333,7 @@ class _Session:
         if self._known(url):  # fetched meanwhile by another branch of this session
             return
         if self._budget <= 0:
-            self.failures[url] = (f"not fetched: the credential names more than "
-                                  f"{self.retriever.max_fetches} documents")
+            self.failures[url] = self._over_budget()
             return
         self._budget -= 1
         self._started.append(url)

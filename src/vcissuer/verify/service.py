@@ -34,7 +34,7 @@ from vcissuer.net import (
 )
 from vcissuer.net.fetch import system_resolve
 from vcissuer.proofs.result import Problem
-from vcissuer.verify.bounds import counted_limits, presentation_limits
+from vcissuer.verify.bounds import counted_limits, presentation_limits, readable_credential
 from vcissuer.verify.credential_status import StatusListCache
 from vcissuer.verify.pipeline import verify_credential
 from vcissuer.verify.presentation import verify_presentation
@@ -167,7 +167,7 @@ class Verifier:
         """Retrieve, then verify: the report for one credential (JSON-LD or VC-JWT).
 
         Past a counted limit (proofs, status entries), refused before anything is fetched."""
-        refused = counted_limits(credential, self.limits)
+        refused = counted_limits(readable_credential(credential), self.limits)
         if refused is not None:
             return VerificationReport(checks=(refused,))
         retrieval = await self.retriever.retrieve(credential)
@@ -186,8 +186,7 @@ class Verifier:
             return await self._verify_presentation_jwt(presentation, challenge=challenge,
                                                        domain=domain)
         if isinstance(presentation, Mapping):
-            refused = presentation_limits(presentation, credentials_in(presentation),
-                                          self.limits, depth=False)
+            refused = self._presentation_limits(presentation)
             if refused is not None:
                 return PresentationReport(checks=(refused,))
         retrieval = await self.retriever.retrieve(presentation)
@@ -197,6 +196,18 @@ class Verifier:
         async with self.gate or nullcontext():
             return await anyio.to_thread.run_sync(run)
 
+    def _presentation_limits(self, presentation: Mapping[str, Any]) -> Check | None:
+        """The presentation's counted limits, then each credential's (JSON-LD, VC-JWT or
+        enveloped): cheap, and before anything is fetched."""
+        credentials = credentials_in(presentation)
+        refused = presentation_limits(presentation, credentials, self.limits, depth=False)
+        for index, credential in enumerate(credentials):
+            if refused is not None:
+                break
+            refused = counted_limits(readable_credential(credential), self.limits,
+                                     what=f"credential verifiableCredential[{index}]")
+        return refused
+
     async def _verify_presentation_jwt(self, token: str, *, challenge: str | None,
                                        domain: str | None) -> PresentationReport:
         from vcissuer.verify.presentation_jwt import decode_vp_jwt, verify_presentation_jwt
@@ -205,8 +216,7 @@ class Verifier:
             header, _, presentation = decode_vp_jwt(token)
         except VcError:
             header, presentation = {}, {}
-        refused = presentation_limits(presentation, credentials_in(presentation), self.limits,
-                                      depth=False)
+        refused = self._presentation_limits(presentation)
         if refused is not None:
             return PresentationReport(checks=(refused,))
         kid = header.get("kid")

@@ -115,7 +115,10 @@ class LocalFetcher(GuardedFetcher):
         return self._own_path(target)
 
     def _own_path(self, target: Target) -> str | None:
-        if target.origin not in self._origins:
+        origin = target.origin
+        if target.host.endswith("."):  # "host." is "host" in DNS: the same origin
+            origin = origin.replace(f"//{target.host}:", f"//{target.host.rstrip('.')}:", 1)
+        if origin not in self._origins:
             return None
         parts = urlsplit(target.url)
         path = parts.path or "/"
