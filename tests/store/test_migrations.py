@@ -110,4 +110,9 @@ def test_the_fixture_database_is_at_head(db: Database) -> None:
     assert schema_diff(db.engine) == []
     with db.engine.connect() as connection:
         versions = connection.execute(text("SELECT version_num FROM alembic_version")).all()
-    assert [row[0] for row in versions] == ["0002"]
+    from alembic.script import ScriptDirectory
+
+    from vcissuer.store.migrate import alembic_config
+
+    head = ScriptDirectory.from_config(alembic_config()).get_current_head()
+    assert [row[0] for row in versions] == [head]

@@ -18,6 +18,7 @@ from vcissuer.api.routes import (
     achievements,
     credentials,
     exchanges,
+    images,
     issuers,
     oid4vci,
     pages,
@@ -59,6 +60,7 @@ def create_app(services: Services, *, max_body_bytes: int = 4 * 1024 * 1024,
         app.include_router(router)
     app.include_router(issuers.router)
     app.include_router(achievements.router)
+    app.include_router(images.router)
     app.include_router(credentials.router)
     app.include_router(status.router)
     app.include_router(oid4vci.router)

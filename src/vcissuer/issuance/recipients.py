@@ -17,7 +17,8 @@ from typing import Any
 
 from vcissuer.credentials.identity import identity_object
 
-__all__ = ["LookupKey", "Recipient", "lookup_hash_for", "recipient_from"]
+__all__ = ["LookupKey", "Recipient", "lookup_hash_for", "normalised_recipient",
+           "recipient_from"]
 
 _SECRET_FILE = "recipient-lookup.secret"  # noqa: S105 - a file name, not a secret
 
@@ -59,22 +60,49 @@ def _normalise(kind: str, value: str) -> str:
 
 
 def recipient_from(data: dict[str, Any], *, lookup: LookupKey) -> Recipient:
-    """From an API recipient (exactly one of email, did, studentId; optional name)."""
+    """From an API recipient (any of email, did, studentId, identifier[]; optional name).
+
+    A DID is the subject id; every other identifier is an IdentityObject, hashed with its own
+    random salt unless the request says ``hashed: false``. The lookup hash is of the first of
+    email, studentId, did, identifier[0] (the one ``?recipient=`` finds)."""
     identifiers: list[dict[str, Any]] = []
-    subject_id = None
+    keys: list[tuple[str, str]] = []
     if data.get("email"):
-        kind, value = "email", _normalise("email", data["email"])
+        value = _normalise("email", data["email"])
         identifiers.append(identity_object(value, identity_type="emailAddress"))
-    elif data.get("studentId"):
-        kind, value = "student", _normalise("student", data["studentId"])
+        keys.append(("email", value))
+    if data.get("studentId"):
+        value = _normalise("student", data["studentId"])
         identifiers.append(identity_object(value, identity_type="sisSourcedId"))
-    else:
-        kind, value = "did", data["did"].strip()
-        subject_id = value
+        keys.append(("student", value))
+    subject_id = data["did"].strip() if data.get("did") else None
+    if subject_id:
+        keys.append(("did", subject_id))
+    for extra in data.get("identifier") or []:
+        value = extra["value"].strip()
+        if extra.get("hashed", True):
+            identifiers.append(identity_object(value, identity_type=extra["identityType"]))
+        else:
+            identifiers.append({"type": "IdentityObject", "identityHash": value,
+                                "identityType": extra["identityType"], "hashed": False})
+        keys.append((f"id:{extra['identityType']}", value))
     if data.get("name"):
         identifiers.append({"type": "IdentityObject", "identityHash": data["name"],
                             "identityType": "name", "hashed": False})
+    kind, value = keys[0]
     return Recipient(subject_id, identifiers, lookup.digest(kind, value))
+
+
+def normalised_recipient(data: dict[str, Any]) -> dict[str, Any]:
+    """The recipient's fields as compared between a request and its retry."""
+    return {
+        "email": _normalise("email", data["email"]) if data.get("email") else None,
+        "did": data["did"].strip() if data.get("did") else None,
+        "studentId": _normalise("student", data["studentId"]) if data.get("studentId") else None,
+        "identifier": sorted([e["identityType"], e["value"].strip(), e.get("hashed", True)]
+                             for e in data.get("identifier") or []),
+        "name": data.get("name"),
+    }
 
 
 def lookup_hash_for(query: str, *, lookup: LookupKey) -> str:

@@ -21,7 +21,7 @@ from typing import Any
 import anyio.to_thread
 
 from vcissuer.dids import did_web_from_url
-from vcissuer.issuance import achievements, credentials, issuers
+from vcissuer.issuance import achievements, credentials, images, issuers
 from vcissuer.issuance.context import Services
 from vcissuer.issuance.errors import NotFound
 from vcissuer.net import FetchRefused
@@ -230,7 +230,9 @@ def _download(services: Services, credential_id: str, kind: str) -> Download:
         return Download(record.signed.encode("ascii"), _MEDIA["jwt"], _filename(stem, "jwt"))
     issuer = document.get("issuer")
     issuer_name = issuer_view(issuer).name if issuer is not None else ""
-    art = badge_art(achievement, issuer_name=issuer_name)
+    stored = images.own_image_bytes(services, achievement.get("image")) \
+        if isinstance(achievement, Mapping) else None
+    art = badge_art(achievement, issuer_name=issuer_name, stored=stored)
     if kind == "png":
         body = baked_png(art, value, achievement=achievement)
     else:
