@@ -11,6 +11,7 @@ from vcissuer.credentials.contexts import OB_V3P0, VC_V2
 from vcissuer.dids import did_key_from_public, did_web_from_url
 from vcissuer.issuance.access import MANAGE, Caller, authorize, require_admin
 from vcissuer.issuance.context import Services
+from vcissuer.issuance.definitions import check_profile
 from vcissuer.issuance.errors import Conflict, NotFound
 from vcissuer.issuance.images import image_url, published_image, store_upload
 from vcissuer.issuance.schemas import IssuerIn, IssuerPatch
@@ -82,6 +83,7 @@ def create_issuer(services: Services, body: IssuerIn, *, caller: Caller) -> dict
             profile["image"] = published_image(services, session, fields["image"],
                                                issuer_id=issuer.id)
             IssuerRepository(session, clock=services.clock).update(issuer.id, profile=profile)
+        check_profile(build_profile(did, profile))
         _add_key(services, session, issuer, name, pair.public_multibase)
         return issuer_view(services, session, issuer)
 
@@ -110,6 +112,7 @@ def update_issuer(services: Services, slug: str, patch: IssuerPatch, *,
         if "image" in changes:
             profile["image"] = published_image(services, session, changes["image"],
                                                issuer_id=issuer.id)
+        check_profile(build_profile(issuer.did, profile))
         IssuerRepository(session, clock=services.clock).update(
             issuer.id, profile=profile, revocation_list_enabled=changes.get("revocationList"))
         return issuer_view(services, session, issuer)
