@@ -16,6 +16,7 @@ from vcissuer.api.openapi import document_problems
 from vcissuer.api.ratelimit import PUBLIC_LIMITED_PATHS, RateLimit
 from vcissuer.api.routes import (
     achievements,
+    clients,
     credentials,
     exchanges,
     images,
@@ -61,6 +62,7 @@ def create_app(services: Services, *, max_body_bytes: int = 4 * 1024 * 1024,
     app.include_router(issuers.router)
     app.include_router(achievements.router)
     app.include_router(images.router)
+    app.include_router(clients.router)
     app.include_router(credentials.router)
     app.include_router(status.router)
     app.include_router(oid4vci.router)

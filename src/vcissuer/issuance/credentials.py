@@ -17,7 +17,14 @@ from pydantic import ValidationError
 from vcissuer.credentials.builder import build_credential, build_profile
 from vcissuer.credentials.outcomes import check_results
 from vcissuer.credentials.schema import validate_achievement_credential
-from vcissuer.issuance.access import ISSUE, ApiToken, Caller, authenticate, authorize
+from vcissuer.issuance.access import (
+    ISSUE,
+    ApiToken,
+    Caller,
+    authenticate,
+    authorize,
+    note_use,
+)
 from vcissuer.issuance.achievements import issuable, resolve_achievement
 from vcissuer.issuance.context import Services
 from vcissuer.issuance.errors import Conflict, FieldError, IssuanceError, NotFound, Rejected
@@ -109,6 +116,7 @@ class _IssueContext:
     profile: dict[str, Any]
     signer: Any
     achievements: dict[str, AchievementRecord]
+    caller: Caller
 
 
 def _context(services: Services, session: Any, slug: str,
@@ -120,7 +128,7 @@ def _context(services: Services, session: Any, slug: str,
     issuer, key = found
     authorize(caller, issuer_id=issuer.id, scope=ISSUE)
     return _IssueContext(issuer=issuer, profile=build_profile(issuer.did, issuer.profile),
-                         signer=signer_for(services, key), achievements={})
+                         signer=signer_for(services, key), achievements={}, caller=caller)
 
 
 def _achievement(services: Services, session: Any, context: _IssueContext,
@@ -231,9 +239,11 @@ def issue_one(services: Services, slug: str, body: AssessmentIn | dict[str, Any]
         context = _context(services, session, slug, caller)
         existing = CredentialRepository(session).get_by_assessment_ref(
             assessment.assessment_ref, issuer_id=context.issuer.id)
-        if existing is not None:
-            return IssueOutcome(same_request(services, existing, assessment), created=False)
-        achievement = _achievement(services, session, context, assessment.achievement_id)
+        if existing is None:
+            achievement = _achievement(services, session, context, assessment.achievement_id)
+    note_use(services, context.caller)
+    if existing is not None:
+        return IssueOutcome(same_request(services, existing, assessment), created=False)
     check_assessment(services, achievement, assessment)
     status = status_entries(services, context.issuer, [purpose_of(achievement)])[0]
     record = _prepare(services, context, achievement, assessment, status)
@@ -277,6 +287,7 @@ def issue_batch(services: Services, slug: str, items: list[Any], *,
                 outcomes[index] = _rejected(index, items[index], error)
                 continue
             parsed.append((index, assessment, achievement))
+    note_use(services, context.caller)
     # Check every item before allocating status indices for the ones that will be signed.
     to_sign: list[tuple[int, AssessmentIn, AchievementRecord]] = []
     repeats: list[tuple[int, AssessmentIn]] = []

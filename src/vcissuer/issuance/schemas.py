@@ -26,6 +26,8 @@ __all__ = [
     "BatchIn",
     "BatchItemOut",
     "BatchOut",
+    "ClientIn",
+    "ClientList",
     "ClientOut",
     "CredentialOut",
     "CredentialPage",
@@ -37,6 +39,7 @@ __all__ = [
     "IssuerPatch",
     "RecipientIn",
     "ResultDescriptionIn",
+    "ReasonIn",
     "ResultIn",
     "RubricLevelIn",
     "VcApiIssueIn",
@@ -439,10 +442,31 @@ class VcApiIssueIn(Body):
     options: VcApiIssueOptions = Field(default_factory=VcApiIssueOptions)
 
 
+class ClientIn(Body):
+    name: ShortText = "api client"
+    issuer: Slug | None = Field(default=None, description="slug of the issuer the key is bound "
+                                                          "to; none for an admin key")
+    scopes: list[Literal["manage", "issue", "revoke", "admin"]] | None = Field(
+        default=None, description="default: manage, issue, revoke (an issuer's key) or admin")
+
+
 class ClientOut(Body):
     model_config = ConfigDict(alias_generator=to_camel, populate_by_name=True)
     id: str
     name: str
     issuer: str | None
     scopes: list[str]
-    api_key: str | None = Field(default=None, description="shown once, at creation")
+    created: datetime | None = None
+    last_used: datetime | None = Field(default=None, description="to within a minute")
+    rotated: datetime | None = None
+    revoked: datetime | None = None
+    api_key: str | None = Field(default=None, description="shown once, at creation or rotation")
+
+
+class ClientList(Body):
+    model_config = ConfigDict(alias_generator=to_camel, populate_by_name=True)
+    items: list[ClientOut]
+
+
+class ReasonIn(Body):
+    reason: Text | None = Field(default=None, description="recorded in the audit trail")
