@@ -52,7 +52,12 @@ class AchievementRepository(Repository):
             created=now,
             updated=now,
         )
-        self._add_unique(record, what="an achievement with this humanCode and version")
+        try:
+            with self.session.begin_nested():
+                self.session.add(record)
+        except IntegrityError as error:
+            self._raise_if_duplicate(issuer_id, definition_key, error)
+            raise
         self.session.add(AchievementRevisionRecord(achievement_id=record.id, revision=1,
                                                    document=dict(document), created=now))
         self.session.flush()
@@ -76,9 +81,20 @@ class AchievementRepository(Repository):
                     achievement_id=record.id, revision=record.revision,
                     document=dict(document), created=now))
         except IntegrityError as error:
+            self._raise_if_duplicate(record.issuer_id, definition_key, error)
+            raise
+        return record
+
+    def _raise_if_duplicate(self, issuer_id: str, definition_key: str | None,
+                            error: IntegrityError) -> None:
+        """DuplicateError when ``error`` came from another definition with the same key."""
+        if definition_key is not None and self.session.scalars(
+            select(AchievementRecord.id).where(
+                AchievementRecord.issuer_id == issuer_id,
+                AchievementRecord.definition_key == definition_key).limit(1)
+        ).first() is not None:
             raise DuplicateError("an achievement with this humanCode and version "
                                  "already exists") from error
-        return record
 
     def retire(self, record: AchievementRecord) -> AchievementRecord:
         """No more credentials are issued from it; those issued stay valid."""
