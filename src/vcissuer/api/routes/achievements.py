@@ -77,9 +77,9 @@ async def put_achievement_image(
             responses={200: {"content": {"application/ld+json": {"schema": {"type": "object"}}}}})
 async def public_achievement(
     achievement_id: str, services: ServicesDep,
-    revision: Annotated[int | None, Query(ge=1, le=2**31 - 1, description="an earlier revision (what "
-                                                            "credentials issued under it "
-                                                            "embed)")] = None,
+    revision: Annotated[int | None, Query(
+        ge=1, le=2**31 - 1,
+        description="an earlier revision (what credentials issued under it embed)")] = None,
 ) -> Response:
     doc = await run_in_threadpool(achievements.public_achievement, services, achievement_id,
                                   revision)
