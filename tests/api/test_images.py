@@ -154,3 +154,18 @@ def test_oversized_and_unsafe_data_uris_are_refused(client, headers) -> None:
 def test_unknown_images_are_404(client) -> None:
     assert client.get("/images/nothing.png").status_code == 404
     assert client.get("/images/00000000-0000-4000-8000-000000000000.svg").status_code == 404
+
+
+def test_an_uploaded_svg_is_baked(client, headers) -> None:
+    """OB 3.0 SVG baking (https://www.imsglobal.org/spec/ob/v3p0/#svg-baking) into the
+    issuer's own uploaded image."""
+    from vcissuer.baking import unbake_svg
+
+    achievement = make_achievement(client, headers)
+    client.put(f"/issuers/uni/achievements/{achievement['id']}/image",
+               headers={**headers, "content-type": "image/svg+xml"}, content=SVG)
+    credential = _issue(client, headers, achievement["id"])
+    baked = client.get(credential["id"].removeprefix("http://testserver") + ".svg")
+    assert baked.status_code == 200
+    assert '<circle cx="32" cy="32" r="30" fill="#1d4ed8"/>' in baked.text
+    assert unbake_svg(baked.text)["id"] == credential["id"]
