@@ -77,17 +77,14 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("api_clients") as batch:
-        batch.drop_column("rotated_at")
-        batch.drop_column("last_used_at")
-    with op.batch_alter_table("credentials") as batch:
-        batch.drop_column("request_fingerprint")
-        batch.drop_column("achievement_revision")
-    op.drop_index(op.f("ix_achievements_issuer_id_definition_key"), table_name="achievements")
-    with op.batch_alter_table("achievements") as batch:
-        batch.drop_column("retired_at")
-        batch.drop_column("definition_key")
-        batch.drop_column("status")
-        batch.drop_column("revision")
+    # Plain DROP COLUMN (SQLite 3.35+): a batch copy would drop the achievements table, which
+    # the foreign keys of credentials and revisions forbid.
+    for table, column in (("api_clients", "rotated_at"), ("api_clients", "last_used_at"),
+                          ("credentials", "request_fingerprint"),
+                          ("credentials", "achievement_revision")):
+        op.drop_column(table, column)
     op.drop_table("achievement_revisions")
+    op.drop_index(op.f("ix_achievements_issuer_id_definition_key"), table_name="achievements")
+    for column in ("retired_at", "definition_key", "status", "revision"):
+        op.drop_column("achievements", column)
     op.drop_table("images")
