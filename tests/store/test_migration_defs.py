@@ -13,7 +13,7 @@ ISSUER = "11111111-1111-4111-8111-111111111111"
 ACHIEVEMENT = "22222222-2222-4222-8222-222222222222"
 
 
-def test_existing_achievements_become_revision_one(empty_engine) -> None:  # noqa: F811
+def test_existing_achievements_become_revision_one(empty_engine) -> None:
     upgrade(empty_engine, revision="0002")
     with empty_engine.begin() as connection:
         connection.execute(text(
