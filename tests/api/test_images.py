@@ -169,3 +169,18 @@ def test_an_uploaded_svg_is_baked(client, headers) -> None:
     assert baked.status_code == 200
     assert '<circle cx="32" cy="32" r="30" fill="#1d4ed8"/>' in baked.text
     assert unbake_svg(baked.text)["id"] == credential["id"]
+
+
+def test_pages_show_uploaded_images_from_this_origin(client, headers) -> None:
+    achievement = make_achievement(client, headers, image={"id": data_uri(png())})
+    path = achievement["achievement"]["image"]["id"].removeprefix("http://testserver")
+    html = {"Accept": "text/html"}
+    page = client.get(f"/achievements/{achievement['id']}", headers=html)
+    assert f'src="{path}"' in page.text
+    credential = _issue(client, headers, achievement["id"])
+    badge = client.get(credential["id"].removeprefix("http://testserver"), headers=html)
+    assert f'src="{path}"' in badge.text
+    logo = client.put("/issuers/uni/image", headers={**headers, "content-type": "image/svg+xml"},
+                      content=SVG).json()["profile"]["image"]["id"]
+    issuer_page = client.get("/issuers/uni", headers=html)
+    assert f'src="{logo.removeprefix("http://testserver")}"' in issuer_page.text

@@ -8,6 +8,7 @@ like the JSON routes do. The verify page turns every bad input into a friendly p
 from __future__ import annotations
 
 import base64
+import dataclasses
 import functools
 import json
 import logging
@@ -129,13 +130,23 @@ def slug_from_did(services: Services, did: str | None) -> str | None:
     return rest if re.fullmatch(r"[a-z0-9-]{1,64}", rest) else None
 
 
-def _badge_image(achievement: AchievementView, raw: Any, issuer_name: str) -> tuple[str, str]:
-    """The image to show (a data: URI) and its alt text."""
+def _uploaded_image(services: Services, value: Any) -> str | None:
+    """The path of an image uploaded to this service (pages may load it: same origin)."""
+    image_id = value.get("id") if isinstance(value, Mapping) else value
+    path = _local_path(services, image_id)
+    return path if path and re.fullmatch(r"/images/[0-9a-f-]{36}\.(?:png|svg)", path) else None
+
+
+def _badge_image(achievement: AchievementView, raw: Any, issuer_name: str,
+                 uploaded: str | None = None) -> tuple[str, str]:
+    """The image to show (a data: URI, or the path of one uploaded here) and its alt text."""
     alt = f"Badge: {achievement.name}"
     if achievement.image_caption:
         alt += f" ({achievement.image_caption})"
     if achievement.image is not None:
         return achievement.image, alt
+    if uploaded is not None:
+        return uploaded, alt
     key = achievement.id or achievement.name
     return _svg_uri(generated_svg(achievement.name, issuer_name, key=key)), alt
 
@@ -175,7 +186,10 @@ async def credential_page(services: Services, verifier: Verifier, credential_id:
     view = credential_view(document, issuer_page=f"/issuers/{slug}" if slug else None,
                            achievement_page=_local_path(services, achievement_id))
     url = f"{services.base_url}/credentials/{record.id}"
-    image, image_alt = _badge_image(view.achievement, raw_achievement, view.issuer.name)
+    image, image_alt = _badge_image(
+        view.achievement, raw_achievement, view.issuer.name,
+        _uploaded_image(services, raw_achievement.get("image"))
+        if isinstance(raw_achievement, Mapping) else None)
     stem = view.achievement.name
     downloads = [
         _Link(f"/credentials/{record.id}.jwt", "VC-JWT (the signed token)",
@@ -258,6 +272,9 @@ def _issuer(services: Services, slug: str) -> dict[str, Any]:
 async def issuer_page(services: Services, slug: str) -> Page:
     profile = await anyio.to_thread.run_sync(_issuer, services, slug)
     view = issuer_view(profile, page=f"/issuers/{slug}")
+    logo = _uploaded_image(services, profile.get("image"))
+    if view.image is None and logo is not None:
+        view = dataclasses.replace(view, image=logo)
     url = f"{services.base_url}/issuers/{slug}"
     description = _short(view.description) or f"{view.name} issues Open Badges."
     chrome = _chrome(title=view.name, description=description, canonical=url,
@@ -278,7 +295,8 @@ async def achievement_page(services: Services, achievement_id: str) -> Page:
     view = achievement_view(document, page=f"/achievements/{achievement_id}",
                             creator_page=f"/issuers/{slug}" if slug else None)
     issuer_name = view.creator.name if view.creator else ""
-    image, image_alt = _badge_image(view, document, issuer_name)
+    image, image_alt = _badge_image(view, document, issuer_name,
+                                    _uploaded_image(services, document.get("image")))
     description = _short(view.description) or view.name
     title = f"{view.name} — {issuer_name}" if issuer_name else view.name
     chrome = _chrome(title=title, description=description, canonical=url,
