@@ -67,12 +67,30 @@ def test_a_did_is_the_subject_id_and_the_rest_are_identifiers(client, setup) -> 
     assert [i["identityType"] for i in subject["identifier"]] == ["emailAddress"]
 
 
-def test_the_listing_still_finds_the_learner_by_email(client, setup) -> None:
+def test_the_listing_finds_the_learner_by_any_identifier(client, setup) -> None:
     headers, achievement = setup
-    _issue(client, headers, achievement, {"email": "ada@example.org", "studentId": "S1"})
-    found = client.get("/issuers/uni/credentials?recipient=ada@example.org",
-                       headers=headers).json()["items"]
-    assert len(found) == 1
+    everything = {"email": "ada@example.org", "studentId": "S1", "did": DID,
+                  "identifier": [{"identityType": "sourcedId", "value": "c3f1-77"},
+                                 {"identityType": "ext:OrcidId", "value": "0000-0001"}]}
+    _issue(client, headers, achievement, everything, ref="one")
+    batch = client.post("/issuers/uni/credentials/batch", headers=headers, json={"items": [
+        assessment(achievement["id"], ref="two", recipient=everything),
+        assessment(achievement["id"], ref="three", recipient={"studentId": "S1"}),
+        assessment(achievement["id"], ref="other", recipient={"email": "bo@example.org"}),
+    ]})
+    assert batch.json()["issued"] == 3, batch.text
+
+    def refs(recipient: str) -> list[str]:
+        found = client.get("/issuers/uni/credentials", headers=headers,
+                           params={"recipient": recipient}).json()["items"]
+        return [c["assessmentRef"] for c in found]
+
+    assert refs("ADA@example.org") == ["one", "two"]
+    assert refs("student:S1") == ["one", "two", "three"]
+    assert refs(DID) == ["one", "two"]
+    assert refs("sourcedId:c3f1-77") == ["one", "two"]
+    assert refs("ext:OrcidId:0000-0001") == ["one", "two"]
+    assert refs("sourcedId:nobody") == []
 
 
 @pytest.mark.parametrize(("recipient", "field"), [

@@ -30,7 +30,7 @@ from vcissuer.issuance.context import Services
 from vcissuer.issuance.errors import Conflict, FieldError, IssuanceError, NotFound, Rejected
 from vcissuer.issuance.fingerprint import changed_fields, fingerprint, repeat_conflict
 from vcissuer.issuance.issuers import load_issuer
-from vcissuer.issuance.recipients import lookup_hash_for, recipient_from
+from vcissuer.issuance.recipients import lookup_hash_for, lookup_hashes, recipient_from
 from vcissuer.issuance.schemas import AssessmentIn
 from vcissuer.issuance.signing import sign_with, signer_for
 from vcissuer.issuance.status import StatusAssignment, purpose_of, status_entries
@@ -194,6 +194,15 @@ def prepare_credential(services: Services, *, issuer: IssuerRecord, profile: dic
     )
 
 
+def _lookups(services: Services, assessment: AssessmentIn) -> tuple[str, ...]:
+    """The recipient's lookup hashes beyond the first (none for a single identifier)."""
+    recipient = assessment.recipient
+    if sum(x is not None for x in (recipient.email, recipient.did, recipient.student_id)) \
+            + len(recipient.identifier or []) < 2:
+        return ()
+    return lookup_hashes(assessment.recipient.wire(), lookup=services.lookup)[1:]
+
+
 def same_request(services: Services, record: CredentialRecord,
                  assessment: AssessmentIn) -> CredentialRecord:
     """``record`` (issued earlier for this assessmentRef) when ``assessment`` is the same
@@ -248,7 +257,8 @@ def issue_one(services: Services, slug: str, body: AssessmentIn | dict[str, Any]
     status = status_entries(services, context.issuer, [purpose_of(achievement)])[0]
     record = _prepare(services, context, achievement, assessment, status)
     with services.db.session_scope() as session:
-        stored = CredentialRepository(session, clock=services.clock).insert_or_get(record)
+        stored = CredentialRepository(session, clock=services.clock).insert_or_get(
+            record, lookups=_lookups(services, assessment))
     if not stored.created:  # a concurrent request stored this reference first
         same_request(services, stored.record, assessment)
     return IssueOutcome(stored.record, created=stored.created)
@@ -307,6 +317,7 @@ def issue_batch(services: Services, slug: str, items: list[Any], *,
     statuses = status_entries(services, context.issuer,
                               [purpose_of(achievement) for _, _, achievement in to_sign])
     fresh: list[tuple[int, CredentialRecord]] = []
+    signed = {index: assessment for index, assessment, _ in to_sign}
     for (index, assessment, achievement), status in zip(to_sign, statuses, strict=True):
         try:
             fresh.append((index, _prepare(services, context, achievement, assessment, status)))
@@ -314,9 +325,9 @@ def issue_batch(services: Services, slug: str, items: list[Any], *,
             outcomes[index] = _rejected(index, items[index], error)
     with services.db.session_scope() as session:
         stored = CredentialRepository(session, clock=services.clock).insert_or_get_many(
-            [record for _, record in fresh], issuer_id=context.issuer.id)
+            [record for _, record in fresh], issuer_id=context.issuer.id,
+            lookups={record.id: _lookups(services, signed[index]) for index, record in fresh})
     by_ref = {}
-    signed = {index: assessment for index, assessment, _ in to_sign}
     for (index, _), result in zip(fresh, stored, strict=True):
         by_ref[result.record.assessment_ref] = result.record
         if not result.created:  # a concurrent request stored this reference first

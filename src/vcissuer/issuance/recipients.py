@@ -17,7 +17,7 @@ from typing import Any
 
 from vcissuer.credentials.identity import identity_object
 
-__all__ = ["LookupKey", "Recipient", "lookup_hash_for", "normalised_recipient",
+__all__ = ["LookupKey", "Recipient", "lookup_hash_for", "lookup_hashes", "normalised_recipient",
            "recipient_from"]
 
 _SECRET_FILE = "recipient-lookup.secret"  # noqa: S105 - a file name, not a secret
@@ -52,6 +52,8 @@ class Recipient:
     subject_id: str | None
     identifiers: list[dict[str, Any]] = field(default_factory=list)
     lookup_hash: str = ""
+    # Every identifier's lookup hash, ``lookup_hash`` first.
+    lookup_hashes: tuple[str, ...] = ()
 
 
 def _normalise(kind: str, value: str) -> str:
@@ -89,8 +91,22 @@ def recipient_from(data: dict[str, Any], *, lookup: LookupKey) -> Recipient:
     if data.get("name"):
         identifiers.append({"type": "IdentityObject", "identityHash": data["name"],
                             "identityType": "name", "hashed": False})
-    kind, value = keys[0]
-    return Recipient(subject_id, identifiers, lookup.digest(kind, value))
+    digests = tuple(lookup.digest(kind, value) for kind, value in keys)
+    return Recipient(subject_id, identifiers, digests[0], digests)
+
+
+def lookup_hashes(data: dict[str, Any], *, lookup: LookupKey) -> tuple[str, ...]:
+    """Every lookup hash of an API recipient, the one kept on the credential first (what
+    :func:`recipient_from` gives as ``lookup_hashes``, without building identity objects)."""
+    keys = []
+    if data.get("email"):
+        keys.append(("email", _normalise("email", data["email"])))
+    if data.get("studentId"):
+        keys.append(("student", _normalise("student", data["studentId"])))
+    if data.get("did"):
+        keys.append(("did", data["did"].strip()))
+    keys += [(f"id:{e['identityType']}", e["value"].strip()) for e in data.get("identifier") or []]
+    return tuple(lookup.digest(kind, value) for kind, value in keys)
 
 
 def normalised_recipient(data: dict[str, Any]) -> dict[str, Any]:
@@ -106,9 +122,14 @@ def normalised_recipient(data: dict[str, Any]) -> dict[str, Any]:
 
 
 def lookup_hash_for(query: str, *, lookup: LookupKey) -> str:
-    """The lookup hash of a search term: an email, ``did:…``, or ``student:<id>``."""
+    """The lookup hash of a search term: an email, ``did:…``, ``student:<id>``, or
+    ``<identityType>:<value>`` (an ``identifier`` entry, e.g. ``sourcedId:c3f1-77``)."""
     if query.startswith("did:"):
         return lookup.digest("did", query.strip())
     if query.startswith("student:"):
         return lookup.digest("student", query.removeprefix("student:").strip())
+    head = "ext:" if query.startswith("ext:") else ""
+    kind, separator, value = query[len(head):].partition(":")
+    if separator and kind and "@" not in kind:  # <identityType>:<value>, e.g. sourcedId:c3f1
+        return lookup.digest(f"id:{head}{kind}", value.strip())
     return lookup.digest("email", _normalise("email", query))

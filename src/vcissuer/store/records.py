@@ -281,6 +281,18 @@ class CredentialRecord(Base):
     request_fingerprint: Mapped[dict[str, Any] | None]
 
 
+class CredentialLookupRecord(Base):
+    """A further recipient lookup hash of a credential whose recipient has several identifiers
+    (the first is ``credentials.recipient_hash``), so a listing finds it by any of them."""
+
+    __tablename__ = "credential_lookups"
+    __table_args__ = (Index(None, "issuer_id", "lookup_hash"),)
+
+    credential_id: Mapped[str] = mapped_column(ForeignKey("credentials.id"), primary_key=True)
+    lookup_hash: Mapped[str] = mapped_column(String(128), primary_key=True)
+    issuer_id: Mapped[str] = mapped_column(ForeignKey("issuers.id"))
+
+
 class ApiClientRecord(Base):
     """An API key holder. Only a SHA-256 of the key is kept; ``key_prefix`` finds the row."""
 

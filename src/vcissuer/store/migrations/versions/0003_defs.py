@@ -69,6 +69,20 @@ def upgrade() -> None:
     op.execute("INSERT INTO achievement_revisions (achievement_id, revision, document, created) "
                "SELECT id, 1, document, created FROM achievements")
 
+    op.create_table(
+        "credential_lookups",
+        sa.Column("credential_id", ID, nullable=False),
+        sa.Column("lookup_hash", sa.String(length=128), nullable=False),
+        sa.Column("issuer_id", ID, nullable=False),
+        sa.ForeignKeyConstraint(["credential_id"], ["credentials.id"],
+                                name=op.f("fk_credential_lookups_credential_id_credentials")),
+        sa.ForeignKeyConstraint(["issuer_id"], ["issuers.id"],
+                                name=op.f("fk_credential_lookups_issuer_id_issuers")),
+        sa.PrimaryKeyConstraint("credential_id", "lookup_hash",
+                                name=op.f("pk_credential_lookups")),
+    )
+    op.create_index(op.f("ix_credential_lookups_issuer_id_lookup_hash"), "credential_lookups",
+                    ["issuer_id", "lookup_hash"])
     op.add_column("credentials", sa.Column("achievement_revision", sa.Integer(), nullable=True))
     op.add_column("credentials", sa.Column("request_fingerprint", JSON_DOCUMENT, nullable=True))
 
@@ -83,6 +97,7 @@ def downgrade() -> None:
                           ("credentials", "request_fingerprint"),
                           ("credentials", "achievement_revision")):
         op.drop_column(table, column)
+    op.drop_table("credential_lookups")
     op.drop_table("achievement_revisions")
     op.drop_index(op.f("ix_achievements_issuer_id_definition_key"), table_name="achievements")
     for column in ("retired_at", "definition_key", "status", "revision"):
