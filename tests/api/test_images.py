@@ -184,3 +184,19 @@ def test_pages_show_uploaded_images_from_this_origin(client, headers) -> None:
                       content=SVG).json()["profile"]["image"]["id"]
     issuer_page = client.get("/issuers/uni", headers=html)
     assert f'src="{logo.removeprefix("http://testserver")}"' in issuer_page.text
+
+
+def test_achievement_image_replaced_and_cleared_by_patch(client, headers) -> None:
+    achievement = make_achievement(client, headers, image={"id": "https://uni.example.ac.uk/a.png"})
+    path = f"/issuers/uni/achievements/{achievement['id']}"
+    replaced = client.patch(path, headers=headers,
+                            json={"image": {"id": data_uri(SVG, "image/svg+xml"),
+                                            "caption": "New"}})
+    assert replaced.status_code == 200, replaced.text
+    image = replaced.json()["achievement"]["image"]
+    assert image["id"].endswith(".svg") and image["type"] == "Image"
+    cleared = client.patch(path, headers=headers, json={"image": None})
+    assert "image" not in cleared.json()["achievement"]
+    assert cleared.json()["revision"] == 3
+    credential = _issue(client, headers, achievement["id"])
+    assert "image" not in credential["credentialSubject"]["achievement"]
