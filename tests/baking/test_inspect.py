@@ -77,7 +77,9 @@ def test_unsafe_svg_is_refused(body: str, rule: str) -> None:
 @pytest.mark.parametrize("document", [
     b'<?xml version="1.0"?><!DOCTYPE svg [<!ENTITY a "aaaa"><!ENTITY b "&a;&a;">]>'
     b'<svg xmlns="http://www.w3.org/2000/svg"><text>&b;</text></svg>',
-    b'<!DOCTYPE svg SYSTEM "http://evil.example/x.dtd"><svg xmlns="http://www.w3.org/2000/svg"/>',
+    b'<!DOCTYPE svg SYSTEM "http://evil.example/x.dtd">'
+    b'<svg xmlns="http://www.w3.org/2000/svg"><text>&ent;</text></svg>',
+    b'<!DOCTYPE svg [<!ELEMENT svg ANY>]><svg xmlns="http://www.w3.org/2000/svg"/>',
     b'<?xml-stylesheet href="https://evil.example/x.css"?>'
     b'<svg xmlns="http://www.w3.org/2000/svg"/>',
     b'<svg xmlns="http://www.w3.org/2000/svg"><text>&undefined;</text></svg>',
@@ -89,3 +91,11 @@ def test_doctype_entities_processing_instructions_and_non_svg_are_refused(
         document: bytes) -> None:
     with pytest.raises(UnsafeImage):
         inspect_image(document)
+
+
+def test_the_svg_11_doctype_editors_write_is_accepted() -> None:
+    document = (b'<?xml version="1.0" encoding="UTF-8" standalone="no"?>\n'
+                b'<!DOCTYPE svg PUBLIC "-//W3C//DTD SVG 1.1//EN" '
+                b'"http://www.w3.org/Graphics/SVG/1.1/DTD/svg11.dtd">\n'
+                b'<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"/>')
+    assert inspect_image(document).media_type == "image/svg+xml"

@@ -1,12 +1,13 @@
 """Checking an uploaded badge image before it is stored and served from our own origin.
 
 A PNG is checked by its signature and every chunk (length, CRC, IHDR first, IEND last), and its
-dimensions are read from IHDR (PNG 1.2 section 11.2.2). An SVG is parsed by expat with every
-DOCTYPE, entity declaration and processing instruction refused (so no entity expansion and no
-external fetch), and refused when it could run script or load anything from elsewhere: a
-``script``/``foreignObject``/HTML element, an ``on*`` event attribute, an ``href`` that is not a
-same-document ``#fragment``, a CSS ``url()`` that is not ``#fragment``, ``@import``, or an
-animation that targets ``href`` or an event attribute. Refused, not rewritten: what is served
+dimensions are read from IHDR (PNG 1.2 section 11.2.2). An SVG is parsed by expat with any
+DOCTYPE internal subset, entity declaration or reference, and processing instruction refused
+(so no entity expansion; an external DTD is never read), and refused when it could run
+script or load anything from elsewhere: a ``script``/``foreignObject``/HTML element, an
+``on*`` event attribute, an ``href`` that is not a same-document ``#fragment``, a CSS ``url()``
+that is not ``#fragment``, ``@import``, or an animation that targets ``href`` or an event
+attribute. Refused, not rewritten: what is served
 is exactly the bytes that were checked.
 """
 
@@ -168,14 +169,23 @@ def _refuse(rule: str, message: str) -> Callable[..., None]:
     return handler
 
 
+def _doctype(_name: str, _system_id: str | None, _public_id: str | None,
+             has_internal_subset: int) -> None:
+    """A bare DOCTYPE (editors write SVG 1.1's) is harmless: the external DTD is never read.
+    An internal subset could declare entities: refused."""
+    if has_internal_subset:
+        raise UnsafeImage("svg-doctype", "a DOCTYPE with an internal subset is not allowed")
+
+
 def _svg(data: bytes) -> ImageInfo:
     check = _SvgCheck()
     parser = expat.ParserCreate(namespace_separator=_SEP)
     parser.StartElementHandler = check.start
     parser.EndElementHandler = check.end
     parser.CharacterDataHandler = check.text
-    parser.StartDoctypeDeclHandler = _refuse("svg-doctype", "a DOCTYPE is not allowed")
+    parser.StartDoctypeDeclHandler = _doctype
     parser.EntityDeclHandler = _refuse("svg-doctype", "entity declarations are not allowed")
+    parser.SkippedEntityHandler = _refuse("svg-doctype", "entity references are not allowed")
     parser.ExternalEntityRefHandler = _refuse("svg-doctype", "external entities are not allowed")
     parser.ProcessingInstructionHandler = _refuse(
         "svg-processing-instruction", "processing instructions (e.g. xml-stylesheet) are not "
