@@ -291,6 +291,43 @@ def cmd_clients_create(args: argparse.Namespace, out: TextIO) -> int:
     return EXIT_OK
 
 
+def _cli_admin() -> Any:
+    import getpass
+
+    from vcissuer.issuance.access import ADMIN, Caller
+
+    return Caller(f"cli:{getpass.getuser()}", None, frozenset({ADMIN}))
+
+
+def cmd_clients_list(args: argparse.Namespace, out: TextIO) -> int:
+    """Every API key (or one issuer's), with created and last-used times; never a secret."""
+    from vcissuer.issuance.clients import list_clients
+    from vcissuer.issuance.errors import IssuanceError
+
+    try:
+        listing = list_clients(_services(), caller=_cli_admin(), issuer=args.issuer)
+    except IssuanceError as error:
+        raise CliError(error.message) from None
+    out.write(json.dumps(listing, indent=2) + "\n")
+    return EXIT_OK
+
+
+def cmd_clients_change(args: argparse.Namespace, out: TextIO) -> int:
+    """Revoke an API key, or rotate it (the new key is printed once)."""
+    from vcissuer.issuance.clients import revoke_client, rotate_client
+    from vcissuer.issuance.errors import IssuanceError
+
+    change = revoke_client if args.clients_command == "revoke" else rotate_client
+    try:
+        view = change(_services(), args.id, caller=_cli_admin(), reason=args.reason)
+    except IssuanceError as error:
+        raise CliError(error.message) from None
+    out.write(json.dumps(view, indent=2) + "\n")
+    if "apiKey" in view:
+        out.write("Store the apiKey now: only its hash is kept. The old key no longer works.\n")
+    return EXIT_OK
+
+
 def cmd_credentials_status(args: argparse.Namespace, out: TextIO) -> int:
     """Revoke, suspend or reinstate credentials as registry staff (audited as cli:<user>)."""
     import getpass
@@ -368,6 +405,16 @@ def build_parser() -> argparse.ArgumentParser:
     create.add_argument("--scope", action="append", choices=["manage", "issue", "revoke"])
     create.add_argument("--name", default="api client")
     create.set_defaults(handler=cmd_clients_create)
+    listing = clients.add_parser("list", help="list API keys (no secrets)")
+    listing.add_argument("--issuer", help="only this issuer's keys")
+    listing.set_defaults(handler=cmd_clients_list)
+    for action, text in (("revoke", "revoke an API key (refused at once)"),
+                         ("rotate", "give a client a new API key (printed once); the old one "
+                                    "is refused")):
+        change_key = clients.add_parser(action, help=text)
+        change_key.add_argument("id", help="the client id (from clients list)")
+        change_key.add_argument("--reason", help="recorded in the audit trail")
+        change_key.set_defaults(handler=cmd_clients_change)
 
     creds = sub.add_parser("credentials", help="revoke, suspend, reinstate").add_subparsers(
         dest="credentials_command", required=True)

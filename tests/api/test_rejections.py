@@ -58,7 +58,7 @@ def test_assessment_that_does_not_earn_the_award(client, setup, changes, field, 
 @pytest.mark.parametrize(("payload", "field"), [
     ({"recipient": {"email": "not-an-email"}}, "body.recipient.email"),
     ({"recipient": {}}, "body.recipient"),
-    ({"recipient": {"email": "a@b.org", "did": "did:key:z6Mk"}}, "body.recipient"),
+    ({"recipient": {"name": "Only A Name"}}, "body.recipient"),  # no identifier at all
     ({"creditsEarned": "lots"}, "body.creditsEarned"),
     ({"surprise": 1}, "body.surprise"),
     ({"assessmentRef": ""}, "body.assessmentRef"),

@@ -182,3 +182,40 @@ def test_registry_staff_revoke_from_the_command_line(tmp_path: Path, monkeypatch
         assert code == 0 and json.loads(out[: out.rindex("}") + 1])["apiKey"].startswith("vci_")
     finally:
         get_settings.cache_clear()
+
+
+def test_api_keys_listed_rotated_and_revoked_from_the_command_line(tmp_path: Path,
+                                                                   monkeypatch) -> None:
+    from vcissuer.settings import get_settings
+
+    monkeypatch.setenv("VCISSUER_DATABASE_URL", f"sqlite:///{tmp_path}/db.sqlite3")
+    monkeypatch.setenv("VCISSUER_KEY_DIR", str(tmp_path / "keys"))
+    get_settings.cache_clear()
+    try:
+        from vcissuer.cli import _ensure_demo_issuer, _services
+        from vcissuer.store import ApiClientRepository
+
+        services = _services()
+        _ensure_demo_issuer(services)
+        code, out = run("clients", "create", "--issuer", "demo-university")
+        created = json.loads(out[: out.rindex("}") + 1])
+        code, out = run("clients", "list")
+        assert code == 0
+        listed = json.loads(out)["items"]
+        assert [c["id"] for c in listed] == [created["id"]]
+        assert created["apiKey"] not in out and "apiKey" not in listed[0]
+        code, out = run("clients", "rotate", created["id"], "--reason", "yearly")
+        assert code == 0
+        rotated = json.loads(out[: out.rindex("}") + 1])
+        with services.db.session_scope(read_only=True) as session:
+            repository = ApiClientRepository(session)
+            assert repository.verify(created["apiKey"]) is None
+            assert repository.verify(rotated["apiKey"]) is not None
+        code, out = run("clients", "revoke", created["id"])
+        assert code == 0 and json.loads(out)["revoked"]
+        with services.db.session_scope(read_only=True) as session:
+            assert ApiClientRepository(session).verify(rotated["apiKey"]) is None
+        code, _ = run("clients", "rotate", "no-such-client")
+        assert code == 2
+    finally:
+        get_settings.cache_clear()

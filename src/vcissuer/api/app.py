@@ -18,8 +18,10 @@ from vcissuer.api.openapi import document_problems
 from vcissuer.api.ratelimit import PUBLIC_LIMITED_PATHS, Limit, RateLimit
 from vcissuer.api.routes import (
     achievements,
+    clients,
     credentials,
     exchanges,
+    images,
     issuers,
     oid4vci,
     pages,
@@ -72,6 +74,8 @@ def create_app(services: Services, *, max_body_bytes: int = 4 * 1024 * 1024,
         app.include_router(router)
     app.include_router(issuers.router)
     app.include_router(achievements.router)
+    app.include_router(images.router)
+    app.include_router(clients.router)
     app.include_router(credentials.router)
     app.include_router(status.router)
     app.include_router(oid4vci.router)

@@ -8,7 +8,7 @@ from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from vcissuer.api.problems import Unauthorized
-from vcissuer.issuance.access import ApiToken, Caller, authenticate
+from vcissuer.issuance.access import ApiToken, Caller, authenticate, note_use
 from vcissuer.issuance.context import Services
 from vcissuer.issuance.errors import Unauthenticated
 
@@ -39,9 +39,11 @@ ApiTokenDep = Annotated[ApiToken, Depends(get_api_token)]
 def get_caller(services: ServicesDep, token: ApiTokenDep) -> Caller:
     with services.db.session_scope(read_only=True) as session:
         try:
-            return authenticate(session, token)
+            caller = authenticate(session, token)
         except Unauthenticated as error:
             raise Unauthorized(error.message) from None
+    note_use(services, caller)
+    return caller
 
 
 CallerDep = Annotated[Caller, Depends(get_caller)]

@@ -39,7 +39,8 @@ _TITLES = {400: "Bad Request", 401: "Unauthorized", 403: "Forbidden", 404: "Not 
 
 def problem_response(status: int, detail: str, *, errors: list[dict[str, Any]] | None = None,
                      instance: str | None = None, headers: dict[str, str] | None = None,
-                     slug: str | None = None) -> JSONResponse:
+                     slug: str | None = None,
+                     extensions: dict[str, Any] | None = None) -> JSONResponse:
     slug = slug or _TITLES.get(status, "error").lower().replace(" ", "-")
     body: dict[str, Any] = {
         "type": f"urn:vcissuer:problem:{slug}",
@@ -49,6 +50,7 @@ def problem_response(status: int, detail: str, *, errors: list[dict[str, Any]] |
         body["instance"] = instance
     if errors:
         body["errors"] = errors
+    body.update(extensions or {})
     return JSONResponse(body, status_code=status, media_type=PROBLEM_JSON, headers=headers)
 
 
@@ -73,8 +75,10 @@ async def _issuance(request: Request, exc: IssuanceError) -> JSONResponse:
     status = next((code for cls, code in _STATUS.items() if isinstance(exc, cls)), 400)
     errors = [e.to_json() for e in exc.errors]
     headers = {"WWW-Authenticate": BEARER_CHALLENGE} if status == 401 else None
+    # RFC 9457 extension members a flow chose to publish (e.g. the conflicting credential).
+    extensions = {k: exc.extra[k] for k in ("credentialId",) if k in exc.extra}
     return problem_response(status, exc.message, errors=errors or None,
-                            instance=request.url.path, headers=headers)
+                            instance=request.url.path, headers=headers, extensions=extensions)
 
 
 async def _problem(request: Request, exc: Problem) -> JSONResponse:

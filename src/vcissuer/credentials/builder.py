@@ -20,7 +20,7 @@ from vcissuer.credentials.contexts import (
 from vcissuer.credentials.outcomes import resolve_result_description
 from vcissuer.credentials.schema import ACHIEVEMENT_CREDENTIAL_SCHEMA_URL
 
-__all__ = ["build_achievement", "build_credential", "build_profile", "compact"]
+__all__ = ["build_achievement", "build_credential", "build_profile", "compact", "image_object"]
 
 _ACHIEVEMENT_FIELDS = (
     "achievementType",
@@ -53,11 +53,32 @@ def compact(value: Any) -> Any:
     return value
 
 
+def image_object(value: Any) -> Any:
+    """An OB 3.0 Image (``type`` "Image", required by the schema) from an Image or a bare URI.
+
+    https://www.imsglobal.org/spec/ob/v3p0/#image — ``id`` and ``type`` are required,
+    ``caption`` optional. Anything else is returned unchanged (the schema check reports it).
+    """
+    if isinstance(value, str):
+        return {"id": value, "type": "Image"}
+    if isinstance(value, Mapping) and isinstance(value.get("id"), str):
+        return {"id": value["id"], "type": "Image",
+                **({"caption": value["caption"]} if value.get("caption") is not None else {})}
+    return value
+
+
+def _with_image(document: Mapping[str, Any]) -> dict[str, Any]:
+    out = dict(document)
+    if out.get("image") is not None:
+        out["image"] = image_object(out["image"])
+    return out
+
+
 def build_profile(profile_id: str, fields: Mapping[str, Any]) -> dict[str, Any]:
     """An OB 3.0 Profile (issuer) with the given published fields."""
-    return compact(
+    return compact(_with_image(
         {"id": profile_id, "type": ["Profile"], **{k: fields.get(k) for k in _PROFILE_FIELDS}}
-    )
+    ))
 
 
 def build_achievement(
@@ -73,6 +94,8 @@ def build_achievement(
         key = description.get("key") or f"outcome-{n}"
         entry = {k: v for k, v in description.items() if k != "key"}
         entry = {"id": f"{achievement_id}#{key}", "type": ["ResultDescription"], **entry}
+        if entry.get("alignment"):
+            entry["alignment"] = [{"type": ["Alignment"], **a} for a in entry["alignment"]]
         levels = []
         for m, level in enumerate(description.get("rubricCriterionLevel") or [], start=1):
             level_key = level.get("key") or f"{key}-level-{m}"
@@ -102,7 +125,7 @@ def build_achievement(
         doc["alignment"] = [{"type": ["Alignment"], **a} for a in doc["alignment"]]
     if creator is not None:
         doc["creator"] = creator
-    return compact(doc)
+    return compact(_with_image(doc))
 
 
 def _results(achievement: Mapping[str, Any], results: Sequence[Mapping[str, Any]]) -> list[Any]:
@@ -150,7 +173,8 @@ def build_credential(
         "id": subject_id,
         "type": ["AchievementSubject"],
         "identifier": [dict(i) for i in identifiers],
-        "achievement": dict(achievement),
+        # Achievements stored before Image objects were typed get their type here.
+        "achievement": _with_image(achievement),
         "result": _results(achievement, results),
         "creditsEarned": credits_earned,
         "activityStartDate": format_datetime(activity_start) if activity_start else None,

@@ -1,12 +1,24 @@
-"""Who is calling, and what they may do: API keys are bound to one issuer and to scopes."""
+"""Who is calling, and what they may do: API keys are bound to one issuer and to scopes.
+
+Keys are never cached in a worker: every request reads its key's row (one indexed query, in
+the flow's own read transaction on the issue path), so a revoked or rotated key is refused by
+every worker from the moment the change commits. The time a key was last used is written at
+most once a minute per key (see :func:`note_use`), never once per request.
+"""
 
 from __future__ import annotations
 
+import threading
+import time
 from dataclasses import dataclass, field
-from typing import Any
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Any
 
 from vcissuer.issuance.errors import Forbidden, Unauthenticated
 from vcissuer.store import ApiClientRepository
+
+if TYPE_CHECKING:
+    from vcissuer.issuance.context import Services
 
 __all__ = [
     "ADMIN",
@@ -17,6 +29,7 @@ __all__ = [
     "Caller",
     "authenticate",
     "authorize",
+    "note_use",
     "require_admin",
 ]
 
@@ -30,6 +43,10 @@ class Caller:
     client_id: str
     issuer_id: str | None
     scopes: frozenset[str]
+    # When the key was last recorded as used (as read with the key), for note_use.
+    last_used: datetime | None = field(default=None, compare=False)
+    # True when authenticated by an API key (not an operator's command line).
+    keyed: bool = field(default=False, compare=False)
 
     @property
     def is_admin(self) -> bool:
@@ -55,7 +72,33 @@ def authenticate(session: Any, presented: Caller | ApiToken) -> Caller:
     if client is None:
         raise Unauthenticated("the API key is unknown or revoked")
     return Caller(client_id=client.id, issuer_id=client.issuer_id,
-                  scopes=frozenset(client.scopes))
+                  scopes=frozenset(client.scopes), last_used=client.last_used_at, keyed=True)
+
+
+USE_RESOLUTION = timedelta(minutes=1)
+_noted: dict[str, float] = {}  # client id -> time.monotonic() of this process's last write
+_noted_lock = threading.Lock()
+
+
+def note_use(services: Services, caller: Caller) -> None:
+    """Record that ``caller``'s key was used now: a write only when the stored time is a
+    minute old and this process has not written it within the minute."""
+    if not caller.keyed:
+        return
+    now = services.clock()
+    if caller.last_used is not None and now - caller.last_used < USE_RESOLUTION:
+        return
+    tick = time.monotonic()
+    with _noted_lock:
+        if tick - _noted.get(caller.client_id, -1e9) < USE_RESOLUTION.total_seconds():
+            return
+        _noted[caller.client_id] = tick
+        if len(_noted) > 10_000:  # bounded: forget the oldest half
+            for key in sorted(_noted, key=_noted.__getitem__)[:5_000]:
+                del _noted[key]
+    with services.db.session_scope() as session:
+        ApiClientRepository(session, clock=services.clock).touch(
+            caller.client_id, at=now, older_than=now - USE_RESOLUTION)
 
 
 def authorize(caller: Caller, *, issuer_id: str, scope: str) -> None:

@@ -17,12 +17,20 @@ from pydantic import ValidationError
 from vcissuer.credentials.builder import build_credential, build_profile
 from vcissuer.credentials.outcomes import check_results
 from vcissuer.credentials.schema import validate_achievement_credential
-from vcissuer.issuance.access import ISSUE, ApiToken, Caller, authenticate, authorize
-from vcissuer.issuance.achievements import resolve_achievement
+from vcissuer.issuance.access import (
+    ISSUE,
+    ApiToken,
+    Caller,
+    authenticate,
+    authorize,
+    note_use,
+)
+from vcissuer.issuance.achievements import issuable, resolve_achievement
 from vcissuer.issuance.context import Services
-from vcissuer.issuance.errors import FieldError, IssuanceError, NotFound, Rejected
+from vcissuer.issuance.errors import Conflict, FieldError, IssuanceError, NotFound, Rejected
+from vcissuer.issuance.fingerprint import changed_fields, fingerprint, repeat_conflict
 from vcissuer.issuance.issuers import load_issuer
-from vcissuer.issuance.recipients import lookup_hash_for, recipient_from
+from vcissuer.issuance.recipients import lookup_hash_for, lookup_hashes, recipient_from
 from vcissuer.issuance.schemas import AssessmentIn
 from vcissuer.issuance.signing import sign_with, signer_for
 from vcissuer.issuance.status import StatusAssignment, purpose_of, status_entries
@@ -64,6 +72,7 @@ def credential_view(record: CredentialRecord, *, include: bool = True) -> dict[s
     view: dict[str, Any] = {
         "id": record.id, "state": str(record.state), "format": str(record.format),
         "assessmentRef": record.assessment_ref, "created": record.created.isoformat(),
+        "achievementRevision": record.achievement_revision,
     }
     if include:
         if record.format == CredentialFormat.JWT:
@@ -107,6 +116,7 @@ class _IssueContext:
     profile: dict[str, Any]
     signer: Any
     achievements: dict[str, AchievementRecord]
+    caller: Caller
 
 
 def _context(services: Services, session: Any, slug: str,
@@ -118,7 +128,7 @@ def _context(services: Services, session: Any, slug: str,
     issuer, key = found
     authorize(caller, issuer_id=issuer.id, scope=ISSUE)
     return _IssueContext(issuer=issuer, profile=build_profile(issuer.did, issuer.profile),
-                         signer=signer_for(services, key), achievements={})
+                         signer=signer_for(services, key), achievements={}, caller=caller)
 
 
 def _achievement(services: Services, session: Any, context: _IssueContext,
@@ -128,7 +138,7 @@ def _achievement(services: Services, session: Any, context: _IssueContext,
         record = resolve_achievement(services, session, reference,
                                      issuer_id=context.issuer.id)
         context.achievements[reference] = record
-    return record
+    return issuable(record)
 
 
 def _prepare(services: Services, context: _IssueContext, achievement: AchievementRecord,
@@ -178,7 +188,31 @@ def prepare_credential(services: Services, *, issuer: IssuerRecord, profile: dic
         valid_until=assessment.valid_until, created=now,
         status_list_id=status.status_list_id if status else None,
         status_index=status.status_index if status else None,
+        achievement_revision=achievement.revision,
+        request_fingerprint=fingerprint(assessment, lookup=services.lookup,
+                                        base_url=services.base_url),
     )
+
+
+def _lookups(services: Services, assessment: AssessmentIn) -> tuple[str, ...]:
+    """The recipient's lookup hashes beyond the first (none for a single identifier)."""
+    recipient = assessment.recipient
+    if sum(x is not None for x in (recipient.email, recipient.did, recipient.student_id)) \
+            + len(recipient.identifier or []) < 2:
+        return ()
+    return lookup_hashes(assessment.recipient.wire(), lookup=services.lookup)[1:]
+
+
+def same_request(services: Services, record: CredentialRecord,
+                 assessment: AssessmentIn) -> CredentialRecord:
+    """``record`` (issued earlier for this assessmentRef) when ``assessment`` is the same
+    record again; Conflict (409) naming the fields that differ when it is not."""
+    fields = changed_fields(record.request_fingerprint,
+                            fingerprint(assessment, lookup=services.lookup,
+                                        base_url=services.base_url))
+    if fields:
+        raise repeat_conflict(record.id, assessment.assessment_ref, fields)
+    return record
 
 
 def check_assessment(services: Services, achievement: AchievementRecord,
@@ -214,15 +248,20 @@ def issue_one(services: Services, slug: str, body: AssessmentIn | dict[str, Any]
         context = _context(services, session, slug, caller)
         existing = CredentialRepository(session).get_by_assessment_ref(
             assessment.assessment_ref, issuer_id=context.issuer.id)
-        if existing is not None:
-            return IssueOutcome(existing, created=False)
-        achievement = _achievement(services, session, context, assessment.achievement_id)
+        if existing is None:
+            achievement = _achievement(services, session, context, assessment.achievement_id)
+    note_use(services, context.caller)
+    if existing is not None:
+        return IssueOutcome(same_request(services, existing, assessment), created=False)
     check_assessment(services, achievement, assessment)
     status = status_entries(services, context.issuer, [purpose_of(achievement)])[0]
     record = _prepare(services, context, achievement, assessment, status)
     with services.db.session_scope() as session:
-        stored = CredentialRepository(session, clock=services.clock).insert_or_get(record)
-        return IssueOutcome(stored.record, created=stored.created)
+        stored = CredentialRepository(session, clock=services.clock).insert_or_get(
+            record, lookups=_lookups(services, assessment))
+    if not stored.created:  # a concurrent request stored this reference first
+        same_request(services, stored.record, assessment)
+    return IssueOutcome(stored.record, created=stored.created)
 
 
 def issue_batch(services: Services, slug: str, items: list[Any], *,
@@ -244,7 +283,12 @@ def issue_batch(services: Services, slug: str, items: list[Any], *,
         for index, assessment in valid:
             existing = issued.get(assessment.assessment_ref)
             if existing is not None:
-                outcomes[index] = _done(index, existing, "already-issued")
+                try:
+                    same_request(services, existing, assessment)
+                except Conflict as error:
+                    outcomes[index] = _rejected(index, items[index], error)
+                else:
+                    outcomes[index] = _done(index, existing, "already-issued")
                 continue
             try:
                 achievement = _achievement(services, session, context,
@@ -253,14 +297,15 @@ def issue_batch(services: Services, slug: str, items: list[Any], *,
                 outcomes[index] = _rejected(index, items[index], error)
                 continue
             parsed.append((index, assessment, achievement))
+    note_use(services, context.caller)
     # Check every item before allocating status indices for the ones that will be signed.
     to_sign: list[tuple[int, AssessmentIn, AchievementRecord]] = []
-    repeats: list[tuple[int, str]] = []
+    repeats: list[tuple[int, AssessmentIn]] = []
     first_of: set[str] = set()
     for index, assessment, achievement in parsed:
         ref = assessment.assessment_ref
         if ref in first_of:  # a repeat of a reference earlier in this batch
-            repeats.append((index, ref))
+            repeats.append((index, assessment))
             continue
         try:
             check_assessment(services, achievement, assessment)
@@ -272,6 +317,7 @@ def issue_batch(services: Services, slug: str, items: list[Any], *,
     statuses = status_entries(services, context.issuer,
                               [purpose_of(achievement) for _, _, achievement in to_sign])
     fresh: list[tuple[int, CredentialRecord]] = []
+    signed = {index: assessment for index, assessment, _ in to_sign}
     for (index, assessment, achievement), status in zip(to_sign, statuses, strict=True):
         try:
             fresh.append((index, _prepare(services, context, achievement, assessment, status)))
@@ -279,15 +325,28 @@ def issue_batch(services: Services, slug: str, items: list[Any], *,
             outcomes[index] = _rejected(index, items[index], error)
     with services.db.session_scope() as session:
         stored = CredentialRepository(session, clock=services.clock).insert_or_get_many(
-            [record for _, record in fresh], issuer_id=context.issuer.id)
+            [record for _, record in fresh], issuer_id=context.issuer.id,
+            lookups={record.id: _lookups(services, signed[index]) for index, record in fresh})
     by_ref = {}
     for (index, _), result in zip(fresh, stored, strict=True):
+        by_ref[result.record.assessment_ref] = result.record
+        if not result.created:  # a concurrent request stored this reference first
+            try:
+                same_request(services, result.record, signed[index])
+            except Conflict as error:
+                outcomes[index] = _rejected(index, items[index], error)
+                continue
         outcomes[index] = _done(index, result.record,
                                 "issued" if result.created else "already-issued")
-        by_ref[result.record.assessment_ref] = result.record
-    for index, ref in repeats:
+    for index, assessment in repeats:
+        ref = assessment.assessment_ref
         if ref in by_ref:
-            outcomes[index] = _done(index, by_ref[ref], "already-issued")
+            try:
+                same_request(services, by_ref[ref], assessment)
+            except Conflict as error:
+                outcomes[index] = _rejected(index, items[index], error)
+            else:
+                outcomes[index] = _done(index, by_ref[ref], "already-issued")
         else:  # its first occurrence failed to sign
             outcomes[index] = _rejected(index, items[index], Rejected(
                 "an earlier item with this assessmentRef was rejected"))
@@ -307,9 +366,11 @@ def _done(index: int, record: CredentialRecord, outcome: str) -> dict[str, Any]:
 
 def _rejected(index: int, item: Any, error: IssuanceError) -> dict[str, Any]:
     ref = item.get("assessmentRef") if isinstance(item, dict) else None
-    status = 404 if isinstance(error, NotFound) else 422
+    status = 404 if isinstance(error, NotFound) else 409 if isinstance(error, Conflict) else 422
+    conflicting = {"credentialId": error.extra["credentialId"]} \
+        if "credentialId" in error.extra else {}
     return {"index": index, "outcome": "rejected",
-            "assessmentRef": ref if isinstance(ref, str) else None,
+            "assessmentRef": ref if isinstance(ref, str) else None, **conflicting,
             "problem": {"status": status, "detail": error.message,
                         "errors": [e.to_json() for e in error.errors] or
                         ([{"field": error.extra["field"], "rule": "not-found",

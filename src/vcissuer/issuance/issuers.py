@@ -4,12 +4,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from vcissuer.credentials.builder import build_profile
+from pydantic.alias_generators import to_snake
+
+from vcissuer.credentials.builder import build_profile, image_object
 from vcissuer.credentials.contexts import OB_V3P0, VC_V2
 from vcissuer.dids import did_key_from_public, did_web_from_url
 from vcissuer.issuance.access import MANAGE, Caller, authorize, require_admin
 from vcissuer.issuance.context import Services
+from vcissuer.issuance.definitions import check_profile
 from vcissuer.issuance.errors import Conflict, NotFound
+from vcissuer.issuance.images import image_url, published_image, store_upload
 from vcissuer.issuance.schemas import IssuerIn, IssuerPatch
 from vcissuer.store import (
     DuplicateError,
@@ -26,6 +30,7 @@ __all__ = [
     "issuer_view",
     "load_issuer",
     "profile_document",
+    "put_issuer_image",
     "rotate_key",
     "update_issuer",
 ]
@@ -65,8 +70,7 @@ def create_issuer(services: Services, body: IssuerIn, *, caller: Caller) -> dict
     else:
         did = did_web_from_url(services.base_url, ["issuers", body.slug])
     fields = body.wire()
-    profile = {k: fields[k] for k in ("name", "url", "email", "description", "image")
-               if k in fields}
+    profile = {k: fields[k] for k in ("name", "url", "email", "description") if k in fields}
     with services.db.session_scope() as session:
         try:
             issuer = IssuerRepository(session, clock=services.clock).create(
@@ -75,6 +79,11 @@ def create_issuer(services: Services, body: IssuerIn, *, caller: Caller) -> dict
             )
         except DuplicateError:
             raise Conflict(f"an issuer with slug {body.slug!r} exists already") from None
+        if "image" in fields:
+            profile["image"] = published_image(services, session, fields["image"],
+                                               issuer_id=issuer.id)
+            IssuerRepository(session, clock=services.clock).update(issuer.id, profile=profile)
+        check_profile(build_profile(did, profile))
         _add_key(services, session, issuer, name, pair.public_multibase)
         return issuer_view(services, session, issuer)
 
@@ -98,8 +107,28 @@ def update_issuer(services: Services, slug: str, patch: IssuerPatch, *,
         for key in ("name", "url", "email", "description", "image"):
             if key in changes:
                 profile[key] = changes[key]
+            elif to_snake(key) in patch.model_fields_set:  # sent as null: remove it
+                profile.pop(key, None)
+        if "image" in changes:
+            profile["image"] = published_image(services, session, changes["image"],
+                                               issuer_id=issuer.id)
+        check_profile(build_profile(issuer.did, profile))
         IssuerRepository(session, clock=services.clock).update(
             issuer.id, profile=profile, revocation_list_enabled=changes.get("revocationList"))
+        return issuer_view(services, session, issuer)
+
+
+def put_issuer_image(services: Services, slug: str, data: bytes, *, media_type: str | None,
+                     caption: str | None, caller: Caller) -> dict[str, Any]:
+    """Upload the issuer's logo (PNG or SVG bytes); it replaces any earlier one."""
+    with services.db.session_scope() as session:
+        issuer = load_issuer(services, session, slug)
+        authorize(caller, issuer_id=issuer.id, scope=MANAGE)
+        record = store_upload(services, session, issuer_id=issuer.id, data=data,
+                              media_type=media_type)
+        profile = dict(issuer.profile)
+        profile["image"] = image_object({"id": image_url(services, record), "caption": caption})
+        IssuerRepository(session, clock=services.clock).update(issuer.id, profile=profile)
         return issuer_view(services, session, issuer)
 
 

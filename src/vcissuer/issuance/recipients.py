@@ -17,7 +17,8 @@ from typing import Any
 
 from vcissuer.credentials.identity import identity_object
 
-__all__ = ["LookupKey", "Recipient", "lookup_hash_for", "recipient_from"]
+__all__ = ["LookupKey", "Recipient", "lookup_hash_for", "lookup_hashes", "normalised_recipient",
+           "recipient_from"]
 
 _SECRET_FILE = "recipient-lookup.secret"  # noqa: S105 - a file name, not a secret
 
@@ -51,6 +52,8 @@ class Recipient:
     subject_id: str | None
     identifiers: list[dict[str, Any]] = field(default_factory=list)
     lookup_hash: str = ""
+    # Every identifier's lookup hash, ``lookup_hash`` first.
+    lookup_hashes: tuple[str, ...] = ()
 
 
 def _normalise(kind: str, value: str) -> str:
@@ -59,28 +62,74 @@ def _normalise(kind: str, value: str) -> str:
 
 
 def recipient_from(data: dict[str, Any], *, lookup: LookupKey) -> Recipient:
-    """From an API recipient (exactly one of email, did, studentId; optional name)."""
+    """From an API recipient (any of email, did, studentId, identifier[]; optional name).
+
+    A DID is the subject id; every other identifier is an IdentityObject, hashed with its own
+    random salt unless the request says ``hashed: false``. The lookup hash is of the first of
+    email, studentId, did, identifier[0] (the one ``?recipient=`` finds)."""
     identifiers: list[dict[str, Any]] = []
-    subject_id = None
+    keys: list[tuple[str, str]] = []
     if data.get("email"):
-        kind, value = "email", _normalise("email", data["email"])
+        value = _normalise("email", data["email"])
         identifiers.append(identity_object(value, identity_type="emailAddress"))
-    elif data.get("studentId"):
-        kind, value = "student", _normalise("student", data["studentId"])
+        keys.append(("email", value))
+    if data.get("studentId"):
+        value = _normalise("student", data["studentId"])
         identifiers.append(identity_object(value, identity_type="sisSourcedId"))
-    else:
-        kind, value = "did", data["did"].strip()
-        subject_id = value
+        keys.append(("student", value))
+    subject_id = data["did"].strip() if data.get("did") else None
+    if subject_id:
+        keys.append(("did", subject_id))
+    for extra in data.get("identifier") or []:
+        value = extra["value"].strip()
+        if extra.get("hashed", True):
+            identifiers.append(identity_object(value, identity_type=extra["identityType"]))
+        else:
+            identifiers.append({"type": "IdentityObject", "identityHash": value,
+                                "identityType": extra["identityType"], "hashed": False})
+        keys.append((f"id:{extra['identityType']}", value))
     if data.get("name"):
         identifiers.append({"type": "IdentityObject", "identityHash": data["name"],
                             "identityType": "name", "hashed": False})
-    return Recipient(subject_id, identifiers, lookup.digest(kind, value))
+    digests = tuple(lookup.digest(kind, value) for kind, value in keys)
+    return Recipient(subject_id, identifiers, digests[0], digests)
+
+
+def lookup_hashes(data: dict[str, Any], *, lookup: LookupKey) -> tuple[str, ...]:
+    """Every lookup hash of an API recipient, the one kept on the credential first (what
+    :func:`recipient_from` gives as ``lookup_hashes``, without building identity objects)."""
+    keys = []
+    if data.get("email"):
+        keys.append(("email", _normalise("email", data["email"])))
+    if data.get("studentId"):
+        keys.append(("student", _normalise("student", data["studentId"])))
+    if data.get("did"):
+        keys.append(("did", data["did"].strip()))
+    keys += [(f"id:{e['identityType']}", e["value"].strip()) for e in data.get("identifier") or []]
+    return tuple(lookup.digest(kind, value) for kind, value in keys)
+
+
+def normalised_recipient(data: dict[str, Any]) -> dict[str, Any]:
+    """The recipient's fields as compared between a request and its retry."""
+    return {
+        "email": _normalise("email", data["email"]) if data.get("email") else None,
+        "did": data["did"].strip() if data.get("did") else None,
+        "studentId": _normalise("student", data["studentId"]) if data.get("studentId") else None,
+        "identifier": sorted([e["identityType"], e["value"].strip(), e.get("hashed", True)]
+                             for e in data.get("identifier") or []),
+        "name": data.get("name"),
+    }
 
 
 def lookup_hash_for(query: str, *, lookup: LookupKey) -> str:
-    """The lookup hash of a search term: an email, ``did:…``, or ``student:<id>``."""
+    """The lookup hash of a search term: an email, ``did:…``, ``student:<id>``, or
+    ``<identityType>:<value>`` (an ``identifier`` entry, e.g. ``sourcedId:c3f1-77``)."""
     if query.startswith("did:"):
         return lookup.digest("did", query.strip())
     if query.startswith("student:"):
         return lookup.digest("student", query.removeprefix("student:").strip())
+    head = "ext:" if query.startswith("ext:") else ""
+    kind, separator, value = query[len(head):].partition(":")
+    if separator and kind and "@" not in kind:  # <identityType>:<value>, e.g. sourcedId:c3f1
+        return lookup.digest(f"id:{head}{kind}", value.strip())
     return lookup.digest("email", _normalise("email", query))

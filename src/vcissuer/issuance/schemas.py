@@ -23,15 +23,19 @@ from pydantic_core import PydanticCustomError
 __all__ = [
     "AchievementIn",
     "AchievementOut",
+    "AchievementPatch",
     "AlignmentIn",
     "AssessmentIn",
     "BatchIn",
     "BatchItemOut",
     "BatchOut",
+    "ClientIn",
+    "ClientList",
     "ClientOut",
     "CredentialOut",
     "CredentialPage",
     "EvidenceIn",
+    "IdentifierIn",
     "ImageIn",
     "IssuerIn",
     "IssuerOut",
@@ -41,6 +45,7 @@ __all__ = [
     "Prose",
     "RecipientIn",
     "ResultDescriptionIn",
+    "ReasonIn",
     "ResultIn",
     "RubricLevelIn",
     "VcApiIssueIn",
@@ -117,7 +122,12 @@ class Body(BaseModel):
 
 
 class ImageIn(Body):
-    id: Line = Field(description="http(s) URL or data:image/... URI of a PNG or SVG")
+    """An OB 3.0 Image. A ``data:`` URI (PNG or SVG, at most 256 KiB) is checked, stored and
+    published at this service's own URL; ``type`` is always "Image" (added when left out)."""
+
+    id: Line = Field(description="http(s) URL, or a data:image/png or data:image/svg+xml URI "
+                                "(stored and served from this service)")
+    type: Literal["Image"] | None = None
     caption: ShortText | None = None
 
     _check = field_validator("id")(classmethod(lambda cls, v: _url_or_data(v)))
@@ -137,6 +147,9 @@ class IssuerIn(Body):
 
 
 class IssuerPatch(Body):
+    """Fields to change; a field sent as ``null`` is removed (``"image": null`` removes the
+    logo)."""
+
     name: ShortText | None = None
     url: AnyUrl | None = None
     email: EmailStr | None = None
@@ -267,6 +280,35 @@ class AchievementIn(Body):
         return doc
 
 
+class AchievementPatch(Body):
+    """Fields of an achievement to change (each as in AchievementIn); ``null`` removes an
+    optional field. The result is checked as a whole and published as a new revision;
+    credentials already issued keep the revision they were signed with."""
+
+    name: ShortText | None = None
+    description: Text | None = None
+    criteria: CriteriaIn | None = None
+    achievement_type: str | None = None
+    credits_available: float | None = Field(default=None, ge=0, le=1000)
+    credit_scheme: AlignmentIn | None = None
+    alignment: list[AlignmentIn] | None = None
+    result_description: list[ResultDescriptionIn] | None = None
+    image: ImageIn | None = None
+    version: ShortText | None = None
+    in_language: Annotated[str, Field(pattern=r"^[a-zA-Z]{2,3}(-[a-zA-Z0-9]{1,8})*$")] | None = None
+    tag: list[ShortText] | None = None
+    human_code: ShortText | None = None
+    field_of_study: ShortText | None = None
+    specialization: ShortText | None = None
+    revocable: bool | None = None
+    suspendable: bool | None = None
+
+    def changes(self) -> dict[str, Any]:
+        """The fields sent, camelCase; None for those sent as null."""
+        wire = self.model_dump(by_alias=True, mode="json", exclude_unset=True)
+        return wire
+
+
 class AchievementOut(Body):
     model_config = ConfigDict(alias_generator=to_camel, populate_by_name=True)
     id: str
@@ -275,19 +317,59 @@ class AchievementOut(Body):
     suspendable: bool
 
 
+IDENTITY_TYPES = {
+    "sourcedId", "systemId", "productId", "userName", "accountId", "emailAddress",
+    "nationalIdentityNumber", "isbn", "issn", "lisSourcedId", "oneRosterSourcedId",
+    "sisSourcedId", "ltiContextId", "ltiDeploymentId", "ltiToolId", "ltiPlatformId",
+    "ltiUserId", "identifier",
+}
+
+
+class IdentifierIn(Body):
+    """One more identifier of the learner, published as an OB 3.0 IdentityObject."""
+
+    identity_type: str = Field(description="an OB 3.0 IdentifierTypeEnum value (sourcedId, "
+                                           "userName, ltiUserId, ...) or ext:<Name>")
+    value: ShortText
+    hashed: bool = Field(default=True, description="publish a salted SHA-256 IdentityHash "
+                                                   "(default) or, if false, the plaintext")
+
+    @field_validator("identity_type")
+    @classmethod
+    def _identity_type(cls, value: str) -> str:
+        if value not in IDENTITY_TYPES and not _EXT.match(value):
+            raise ValueError("must be an OB 3.0 IdentifierTypeEnum value (e.g. sourcedId, "
+                             "userName, ltiUserId) or ext:<Name>; use email, studentId and "
+                             "name for those")
+        return value
+
+
 class RecipientIn(Body):
+    """The learner: every identifier the LMS has, at least one of email, did, studentId or
+    identifier.
+
+    A ``did`` becomes ``credentialSubject.id`` (the learner can prove control of it). Every
+    other identifier goes into ``credentialSubject.identifier[]`` as an IdentityObject:
+    ``email`` (identityType emailAddress, lower-cased), ``studentId`` (sisSourcedId) and each
+    ``identifier`` entry as a salted SHA-256 IdentityHash (a fresh random salt each, OB 3.0
+    section IdentityObject), ``name`` in plaintext (it is shown on the badge)."""
+
     email: EmailStr | None = None
     did: Annotated[str, Field(pattern=r"^did:[a-z0-9]+:.+$", max_length=2048),
                    ONE_LINE] | None = None
-    student_id: ShortText | None = None
+    student_id: ShortText | None = Field(default=None, description="published hashed, as "
+                                                                   "identityType sisSourcedId")
+    identifier: list[IdentifierIn] | None = Field(default=None, max_length=20)
     name: ShortText | None = Field(default=None,
                                    description="shown on the badge (published in the credential)")
 
     @model_validator(mode="after")
-    def _exactly_one(self) -> RecipientIn:
-        given = [x for x in (self.email, self.did, self.student_id) if x is not None]
-        if len(given) != 1:
-            raise ValueError("give exactly one of email, did, studentId")
+    def _at_least_one(self) -> RecipientIn:
+        if self.email is None and self.did is None and self.student_id is None \
+                and not self.identifier:
+            raise ValueError("give at least one of email, did, studentId, identifier "
+                             "(any combination: a did becomes credentialSubject.id, the "
+                             "others credentialSubject.identifier[])")
         return self
 
 
@@ -351,6 +433,8 @@ class CredentialOut(Body):
     format: str
     assessment_ref: str | None = None
     created: datetime
+    achievement_revision: int | None = Field(
+        default=None, description="the achievement's revision the credential was issued under")
     credential: dict[str, Any] | None = None
     jwt: str | None = None
 
@@ -447,10 +531,31 @@ class VcApiIssueIn(Body):
     options: VcApiIssueOptions = Field(default_factory=VcApiIssueOptions)
 
 
+class ClientIn(Body):
+    name: ShortText = "api client"
+    issuer: Slug | None = Field(default=None, description="slug of the issuer the key is bound "
+                                                          "to; none for an admin key")
+    scopes: list[Literal["manage", "issue", "revoke", "admin"]] | None = Field(
+        default=None, description="default: manage, issue, revoke (an issuer's key) or admin")
+
+
 class ClientOut(Body):
     model_config = ConfigDict(alias_generator=to_camel, populate_by_name=True)
     id: str
     name: str
     issuer: str | None
     scopes: list[str]
-    api_key: str | None = Field(default=None, description="shown once, at creation")
+    created: datetime | None = None
+    last_used: datetime | None = Field(default=None, description="to within a minute")
+    rotated: datetime | None = None
+    revoked: datetime | None = None
+    api_key: str | None = Field(default=None, description="shown once, at creation or rotation")
+
+
+class ClientList(Body):
+    model_config = ConfigDict(alias_generator=to_camel, populate_by_name=True)
+    items: list[ClientOut]
+
+
+class ReasonIn(Body):
+    reason: Text | None = Field(default=None, description="recorded in the audit trail")

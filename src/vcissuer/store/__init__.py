@@ -9,6 +9,7 @@ from __future__ import annotations
 import vcissuer.store.wallet  # noqa: F401 - its records join Base.metadata
 from vcissuer.store.engine import Database, make_engine, normalise_url
 from vcissuer.store.enums import (
+    AchievementStatus,
     ApiScope,
     CredentialFormat,
     CredentialState,
@@ -22,9 +23,11 @@ from vcissuer.store.pagination import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, Page
 from vcissuer.store.records import (
     MIN_STATUS_LIST_SIZE,
     AchievementRecord,
+    AchievementRevisionRecord,
     ApiClientRecord,
     AuditRecord,
     CredentialRecord,
+    ImageRecord,
     IssuerKeyRecord,
     IssuerRecord,
     StatusIndexRecord,
@@ -36,6 +39,7 @@ from vcissuer.store.repositories import (
     ApiClientRepository,
     AuditRepository,
     CredentialRepository,
+    ImageRepository,
     IssuedApiKey,
     IssuerKeyRepository,
     IssuerRepository,
@@ -57,6 +61,7 @@ __all__ = [
     "normalise_url",
     "upgrade",
     # vocabularies
+    "AchievementStatus",
     "ApiScope",
     "CredentialFormat",
     "CredentialState",
@@ -71,9 +76,11 @@ __all__ = [
     # records
     "MIN_STATUS_LIST_SIZE",
     "AchievementRecord",
+    "AchievementRevisionRecord",
     "ApiClientRecord",
     "AuditRecord",
     "CredentialRecord",
+    "ImageRecord",
     "IssuerKeyRecord",
     "IssuerRecord",
     "StatusIndexRecord",
@@ -84,6 +91,7 @@ __all__ = [
     "ApiClientRepository",
     "AuditRepository",
     "CredentialRepository",
+    "ImageRepository",
     "IssuerKeyRepository",
     "IssuerRepository",
     "StatusKind",

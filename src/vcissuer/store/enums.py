@@ -5,6 +5,7 @@ from __future__ import annotations
 from enum import StrEnum
 
 __all__ = [
+    "AchievementStatus",
     "ApiScope",
     "CredentialFormat",
     "CredentialState",
@@ -61,3 +62,10 @@ class StatusAction(StrEnum):
     REVOKE = "revoke"
     SUSPEND = "suspend"
     REINSTATE = "reinstate"
+
+
+class AchievementStatus(StrEnum):
+    """An achievement definition's life: ``retired`` ones issue no more credentials."""
+
+    ACTIVE = "active"
+    RETIRED = "retired"

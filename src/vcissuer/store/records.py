@@ -28,6 +28,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from vcissuer.store.enums import (
+    AchievementStatus,
     CredentialFormat,
     CredentialState,
     KeyStatus,
@@ -42,6 +43,8 @@ __all__ = [
     "AuditRecord",
     "Base",
     "CredentialRecord",
+    "AchievementRevisionRecord",
+    "ImageRecord",
     "IssuerKeyRecord",
     "IssuerRecord",
     "StatusIndexRecord",
@@ -136,9 +139,14 @@ class IssuerKeyRecord(Base):
 
 
 class AchievementRecord(Base):
-    """A micro-credential definition: the OB 3.0 Achievement exactly as published."""
+    """A micro-credential definition: the OB 3.0 Achievement exactly as published (its current
+    revision; every revision is kept in ``achievement_revisions``)."""
 
     __tablename__ = "achievements"
+    __table_args__ = (
+        # One definition per humanCode + version of an issuer (NULL: no humanCode, no clash).
+        Index(None, "issuer_id", "definition_key", unique=True),
+    )
 
     id: Mapped[str] = mapped_column(ID, primary_key=True, default=new_id)
     issuer_id: Mapped[str] = mapped_column(ForeignKey("issuers.id"), index=True)
@@ -146,8 +154,43 @@ class AchievementRecord(Base):
     # Which status purposes its credentials get (OB 3.0 allows one credentialStatus).
     revocable: Mapped[bool] = mapped_column(Boolean, default=True)
     suspendable: Mapped[bool] = mapped_column(Boolean, default=False)
+    # 1 at creation, +1 on every update of the document.
+    revision: Mapped[int] = mapped_column(Integer, default=1, server_default=text("1"))
+    status: Mapped[AchievementStatus] = mapped_column(
+        _enum(AchievementStatus, "achievement_status"), default=AchievementStatus.ACTIVE,
+        server_default=text("'active'"))
+    # "<humanCode>\x1f<version>" when the definition has a humanCode, else NULL.
+    definition_key: Mapped[str | None] = mapped_column(String(1100))
+    retired_at: Mapped[datetime | None]
     created: Mapped[datetime]
     updated: Mapped[datetime]
+
+
+class AchievementRevisionRecord(Base):
+    """One revision of an achievement's document, as it was published (append-only)."""
+
+    __tablename__ = "achievement_revisions"
+
+    achievement_id: Mapped[str] = mapped_column(ForeignKey("achievements.id"), primary_key=True)
+    revision: Mapped[int] = mapped_column(Integer, primary_key=True)
+    document: Mapped[dict[str, Any]]
+    created: Mapped[datetime]
+
+
+class ImageRecord(Base):
+    """A badge image or logo uploaded by an issuer, checked (PNG) or found safe (SVG), served
+    at ``/images/<id>.<png|svg>``. Never changed: a new upload is a new image."""
+
+    __tablename__ = "images"
+
+    id: Mapped[str] = mapped_column(ID, primary_key=True, default=new_id)
+    issuer_id: Mapped[str] = mapped_column(ForeignKey("issuers.id"), index=True)
+    media_type: Mapped[str] = mapped_column(String(32))
+    data: Mapped[bytes] = mapped_column(LargeBinary)
+    sha256: Mapped[str] = mapped_column(String(64))
+    width: Mapped[int | None] = mapped_column(Integer)
+    height: Mapped[int | None] = mapped_column(Integer)
+    created: Mapped[datetime]
 
 
 class StatusListRecord(Base):
@@ -238,6 +281,23 @@ class CredentialRecord(Base):
     valid_from: Mapped[datetime | None]
     valid_until: Mapped[datetime | None]
     created: Mapped[datetime]
+    # The achievement's revision the credential was issued under.
+    achievement_revision: Mapped[int | None] = mapped_column(Integer)
+    # Keyed digests of the assessment record's fields (issuance/fingerprint.py): a retry with
+    # the same assessmentRef but other content is told apart from a true retry.
+    request_fingerprint: Mapped[dict[str, Any] | None]
+
+
+class CredentialLookupRecord(Base):
+    """A further recipient lookup hash of a credential whose recipient has several identifiers
+    (the first is ``credentials.recipient_hash``), so a listing finds it by any of them."""
+
+    __tablename__ = "credential_lookups"
+    __table_args__ = (Index(None, "issuer_id", "lookup_hash"),)
+
+    credential_id: Mapped[str] = mapped_column(ForeignKey("credentials.id"), primary_key=True)
+    lookup_hash: Mapped[str] = mapped_column(String(128), primary_key=True)
+    issuer_id: Mapped[str] = mapped_column(ForeignKey("issuers.id"))
 
 
 class ApiClientRecord(Base):
@@ -254,6 +314,9 @@ class ApiClientRecord(Base):
     scopes: Mapped[list[str]]
     created: Mapped[datetime]
     revoked_at: Mapped[datetime | None]
+    # Written at most about once a minute per key (see issuance/access.py).
+    last_used_at: Mapped[datetime | None]
+    rotated_at: Mapped[datetime | None]
 
 
 class AuditRecord(Base):

@@ -15,7 +15,7 @@ from typing import Any
 
 from vcissuer.credentials.builder import build_profile
 from vcissuer.errors import VcError
-from vcissuer.issuance.achievements import resolve_achievement
+from vcissuer.issuance.achievements import issuable, resolve_achievement
 from vcissuer.issuance.context import Services
 from vcissuer.issuance.credentials import check_assessment, prepare_credential
 from vcissuer.issuance.errors import IssuanceError, Rejected
@@ -120,8 +120,8 @@ def _issue_bound(services: Services, offer: CredentialOfferRecord, *, holder_did
             if subject_of(existing) != holder_did:
                 raise DeliveryRefused("a credential was already issued for this assessment")
             return existing, False  # a retry by the same holder
-        achievement = resolve_achievement(services, session, assessment.achievement_id,
-                                          issuer_id=issuer.id)
+        achievement = issuable(resolve_achievement(
+            services, session, assessment.achievement_id, issuer_id=issuer.id))
         signer = active_signer(services, session, issuer)
     check_assessment(services, achievement, assessment)  # the achievement may have changed
     status = status_entries(services, issuer, [purpose_of(achievement)])[0]

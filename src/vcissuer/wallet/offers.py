@@ -14,7 +14,7 @@ from vcissuer.credentials.builder import build_credential, build_profile
 from vcissuer.credentials.schema import validate_achievement_credential
 from vcissuer.issuance import credentials as issuing
 from vcissuer.issuance.access import ISSUE, Caller, authorize
-from vcissuer.issuance.achievements import resolve_achievement
+from vcissuer.issuance.achievements import issuable, resolve_achievement
 from vcissuer.issuance.context import Services
 from vcissuer.issuance.credentials import check_assessment, credential_view
 from vcissuer.issuance.errors import Conflict, FieldError, NotFound, Rejected
@@ -189,8 +189,8 @@ def _check_ready(services: Services, session: Any, issuer: IssuerRecord,
     if existing is not None:
         raise Conflict(f"credential {existing.id} was already issued for assessmentRef "
                        f"{assessment.assessment_ref!r}: offer it by credentialId")
-    achievement = resolve_achievement(services, session, assessment.achievement_id,
-                                      issuer_id=issuer.id)
+    achievement = issuable(resolve_achievement(
+        services, session, assessment.achievement_id, issuer_id=issuer.id))
     check_assessment(services, achievement, assessment)
     # The credential as it will be issued, minus the holder's DID, status and proof.
     data = assessment.wire()

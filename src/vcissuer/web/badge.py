@@ -106,12 +106,14 @@ def _svg_around_png(png: bytes, *, title: str) -> str:
     return render("png.svg", href=f"data:image/png;base64,{encoded}", title=title)
 
 
-def badge_art(achievement: Any, *, issuer_name: str = "") -> BadgeArt:
-    """The PNG and SVG to bake for an achievement."""
+def badge_art(achievement: Any, *, issuer_name: str = "",
+              stored: tuple[str, bytes] | None = None) -> BadgeArt:
+    """The PNG and SVG to bake for an achievement. ``stored``: its image, when the image is
+    one uploaded to this service (``(media type, bytes)``)."""
     achievement = achievement if isinstance(achievement, Mapping) else {}
     name = achievement.get("name") if isinstance(achievement.get("name"), str) else "Badge"
     key = achievement.get("id") if isinstance(achievement.get("id"), str) else name
-    own = data_uri(achievement.get("image"))
+    own = stored or data_uri(achievement.get("image"))
     png = svg = None
     if own is not None:
         media, data = own

@@ -8,10 +8,13 @@ like the JSON routes do. The verify page turns every bad input into a friendly p
 from __future__ import annotations
 
 import base64
+import dataclasses
 import functools
 import json
 import logging
 import re
+import threading
+from collections import OrderedDict
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
@@ -21,7 +24,7 @@ from typing import Any
 import anyio.to_thread
 
 from vcissuer.dids import did_web_from_url
-from vcissuer.issuance import achievements, credentials, issuers
+from vcissuer.issuance import achievements, credentials, images, issuers
 from vcissuer.issuance.context import Services
 from vcissuer.issuance.errors import NotFound
 from vcissuer.net import FetchRefused
@@ -137,13 +140,23 @@ def slug_from_did(services: Services, did: str | None) -> str | None:
     return rest if re.fullmatch(r"[a-z0-9-]{1,64}", rest) else None
 
 
-def _badge_image(achievement: AchievementView, raw: Any, issuer_name: str) -> tuple[str, str]:
-    """The image to show (a data: URI) and its alt text."""
+def _uploaded_image(services: Services, value: Any) -> str | None:
+    """The path of an image uploaded to this service (pages may load it: same origin)."""
+    image_id = value.get("id") if isinstance(value, Mapping) else value
+    path = _local_path(services, image_id)
+    return path if path and re.fullmatch(r"/images/[0-9a-f-]{36}\.(?:png|svg)", path) else None
+
+
+def _badge_image(achievement: AchievementView, raw: Any, issuer_name: str,
+                 uploaded: str | None = None) -> tuple[str, str]:
+    """The image to show (a data: URI, or the path of one uploaded here) and its alt text."""
     alt = f"Badge: {achievement.name}"
     if achievement.image_caption:
         alt += f" ({achievement.image_caption})"
     if achievement.image is not None:
         return achievement.image, alt
+    if uploaded is not None:
+        return uploaded, alt
     key = achievement.id or achievement.name
     return _svg_uri(generated_svg(achievement.name, issuer_name, key=key)), alt
 
@@ -183,7 +196,10 @@ async def credential_page(services: Services, verifier: Verifier, credential_id:
     view = credential_view(document, issuer_page=f"/issuers/{slug}" if slug else None,
                            achievement_page=_local_path(services, achievement_id))
     url = f"{services.base_url}/credentials/{record.id}"
-    image, image_alt = _badge_image(view.achievement, raw_achievement, view.issuer.name)
+    image, image_alt = _badge_image(
+        view.achievement, raw_achievement, view.issuer.name,
+        _uploaded_image(services, raw_achievement.get("image"))
+        if isinstance(raw_achievement, Mapping) else None)
     explanation = explain(report)
     withdrawn = explanation.state in (State.REVOKED, State.SUSPENDED)
     when = (await anyio.to_thread.run_sync(data.withdrawn_at, services, record.id)
@@ -258,7 +274,9 @@ def _download(services: Services, credential_id: str, kind: str) -> Download:
         return Download(record.signed.encode("ascii"), _MEDIA["jwt"], _filename(stem, "jwt"))
     issuer = document.get("issuer")
     issuer_name = issuer_view(issuer).name if issuer is not None else ""
-    art = badge_art(achievement, issuer_name=issuer_name)
+    stored = images.own_image_bytes(services, achievement.get("image")) \
+        if isinstance(achievement, Mapping) else None
+    art = badge_art(achievement, issuer_name=issuer_name, stored=stored)
     if kind == "png":
         body = baked_png(art, value, achievement=achievement)
     else:
@@ -274,21 +292,36 @@ async def credential_download(services: Services, credential_id: str, kind: str)
     return await anyio.to_thread.run_sync(_download, services, credential_id, kind)
 
 
+# Drawn once per credential and state: a crawler asks again and again (bounded, per process).
+_PREVIEWS: OrderedDict[tuple[str, str], bytes] = OrderedDict()
+_PREVIEWS_LOCK = threading.Lock()
+_PREVIEWS_MAX = 128
+
+
 def _preview(services: Services, credential_id: str) -> Download:
     record = credentials.public_credential(services, credential_id)
-    state = str(record.state)
-    return Download(_preview_bytes(record.id, state, record.signed, str(record.format)),
-                    "image/png", f"{record.id}-preview.png")
+    key = (record.id, str(record.state))
+    with _PREVIEWS_LOCK:
+        body = _PREVIEWS.get(key)
+        if body is not None:
+            _PREVIEWS.move_to_end(key)
+    if body is None:
+        body = _preview_bytes(services, record.signed, str(record.format), key[1])
+        with _PREVIEWS_LOCK:
+            _PREVIEWS[key] = body
+            while len(_PREVIEWS) > _PREVIEWS_MAX:
+                _PREVIEWS.popitem(last=False)
+    return Download(body, "image/png", f"{record.id}-preview.png")
 
 
-@functools.lru_cache(maxsize=128)
-def _preview_bytes(credential_id: str, state: str, signed: str, form: str) -> bytes:
-    """Drawn once per credential and state (a crawler asks again and again)."""
+def _preview_bytes(services: Services, signed: str, form: str, state: str) -> bytes:
     document = _decoded(signed if form == "jwt" else json.loads(signed), None)
     view = credential_view(document)
     subject = document.get("credentialSubject")
     achievement = subject.get("achievement") if isinstance(subject, Mapping) else None
-    art = badge_art(achievement, issuer_name=view.issuer.name)
+    stored = images.own_image_bytes(services, achievement.get("image")) \
+        if isinstance(achievement, Mapping) else None
+    art = badge_art(achievement, issuer_name=view.issuer.name, stored=stored)
     key = achievement.get("id") if isinstance(achievement, Mapping) else None
     fallback = badge_png(colour_for(key if isinstance(key, str) else view.achievement.name))
     text = PreviewText(badge=view.achievement.name, issuer=view.issuer.name,
@@ -312,6 +345,9 @@ def _issuer(services: Services, slug: str) -> dict[str, Any]:
 async def issuer_page(services: Services, slug: str) -> Page:
     profile = await anyio.to_thread.run_sync(_issuer, services, slug)
     view = issuer_view(profile, page=f"/issuers/{slug}")
+    logo = _uploaded_image(services, profile.get("image"))
+    if view.image is None and logo is not None:
+        view = dataclasses.replace(view, image=logo)
     url = f"{services.base_url}/issuers/{slug}"
     description = _short(view.description) or f"{view.name} issues Open Badges."
     chrome = _chrome(title=view.name, description=description, canonical=url,
@@ -332,7 +368,8 @@ async def achievement_page(services: Services, achievement_id: str) -> Page:
     view = achievement_view(document, page=f"/achievements/{achievement_id}",
                             creator_page=f"/issuers/{slug}" if slug else None)
     issuer_name = view.creator.name if view.creator else ""
-    image, image_alt = _badge_image(view, document, issuer_name)
+    image, image_alt = _badge_image(view, document, issuer_name,
+                                    _uploaded_image(services, document.get("image")))
     description = _short(view.description) or view.name
     title = f"{view.name} — {issuer_name}" if issuer_name else view.name
     chrome = _chrome(title=title, description=description, canonical=url,

@@ -48,8 +48,9 @@ async def issue_batch(slug: str, body: BatchIn, services: ServicesDep,
 async def list_credentials(
     slug: str, services: ServicesDep, caller: CallerDep,
     achievement: Annotated[Line | None, Query(max_length=500)] = None,
-    recipient: Annotated[Line | None, Query(max_length=500,
-                                           description="email, did:…, or student:<id>")] = None,
+    recipient: Annotated[Line | None, Query(
+        max_length=500,
+        description="email, did:…, student:<id>, or <identityType>:<value>")] = None,
     assessment_ref: Annotated[Line | None, Query(alias="assessmentRef", max_length=255)] = None,
     limit: Annotated[int, Query(ge=1, le=1000)] = 50,
     cursor: Annotated[Line | None, Query(max_length=200)] = None,

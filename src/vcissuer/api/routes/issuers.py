@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Response
+from fastapi import APIRouter, Query, Request, Response
 from fastapi.concurrency import run_in_threadpool
 
 from vcissuer.api.deps import CallerDep, ServicesDep
 from vcissuer.api.jsonbody import JsonBodyRoute
+from vcissuer.api.routes.images import IMAGE_BODY
 from vcissuer.issuance import issuers
 from vcissuer.issuance.schemas import IssuerIn, IssuerPatch
 
@@ -27,6 +28,19 @@ async def create_issuer(body: IssuerIn, services: ServicesDep, caller: CallerDep
 async def update_issuer(slug: str, body: IssuerPatch, services: ServicesDep,
                         caller: CallerDep) -> dict[str, Any]:
     return await run_in_threadpool(issuers.update_issuer, services, slug, body, caller=caller)
+
+
+@router.put("/issuers/{slug}/image",
+            summary="Upload the issuer's logo (PNG or SVG, at most 256 KiB)",
+            openapi_extra=IMAGE_BODY)
+async def put_issuer_image(
+    slug: str, request: Request, services: ServicesDep, caller: CallerDep,
+    caption: Annotated[str | None, Query(min_length=1, max_length=500)] = None,
+) -> dict[str, Any]:
+    data = await request.body()
+    return await run_in_threadpool(issuers.put_issuer_image, services, slug, data,
+                                   media_type=request.headers.get("content-type"),
+                                   caption=caption, caller=caller)
 
 
 @router.post("/issuers/{slug}/keys/rotate", summary="Rotate the issuer's signing key")

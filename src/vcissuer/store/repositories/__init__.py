@@ -16,6 +16,7 @@ from vcissuer.store.repositories.credentials import (
     Transition,
     TransitionOutcome,
 )
+from vcissuer.store.repositories.images import ImageRepository
 from vcissuer.store.repositories.issuers import IssuerRepository
 from vcissuer.store.repositories.keys import IssuerKeyRepository
 from vcissuer.store.repositories.status_lists import (
@@ -32,6 +33,7 @@ __all__ = [
     "ApiClientRepository",
     "AuditRepository",
     "CredentialRepository",
+    "ImageRepository",
     "IssuedApiKey",
     "IssuerKeyRepository",
     "IssuerRepository",

@@ -12,8 +12,9 @@ import hmac
 import secrets
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import bindparam, or_, select, update
 
 from vcissuer.store.enums import ApiScope
 from vcissuer.store.errors import NotFoundError
@@ -99,6 +100,29 @@ class ApiClientRepository(Repository):
         if issuer_id is not None:
             query = query.where(ApiClientRecord.issuer_id == issuer_id)
         return self.session.scalars(query).all()
+
+    def rotate(self, client_id: str) -> IssuedApiKey:
+        """A new key for the client; the old one stops working with this commit."""
+        record = self.get(client_id)
+        if record is None:
+            raise NotFoundError(f"no API client {client_id}")
+        token = TOKEN_PREFIX + secrets.token_urlsafe(_SECRET_BYTES)
+        record.key_prefix = token[:_LOOKUP_LENGTH]
+        record.key_hash = hash_token(token)
+        record.rotated_at = self._now()
+        self.session.flush()
+        return IssuedApiKey(client=record, token=token)
+
+    def touch(self, client_id: str, *, at: datetime, older_than: datetime) -> None:
+        """Record a use at ``at`` unless one after ``older_than`` is recorded already (so
+        racing workers write at most once)."""
+        self.session.execute(
+            update(ApiClientRecord)
+            .where(ApiClientRecord.id == client_id,
+                   or_(ApiClientRecord.last_used_at.is_(None),
+                       ApiClientRecord.last_used_at < older_than))
+            .values(last_used_at=at)
+        )
 
     def revoke(self, client_id: str) -> ApiClientRecord:
         """Stop a key working, for good (the row stays, for the audit trail)."""

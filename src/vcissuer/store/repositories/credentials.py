@@ -19,7 +19,13 @@ from vcissuer.status.lifecycle import (
 )
 from vcissuer.store.enums import CredentialState, StatusAction, StatusPurpose
 from vcissuer.store.pagination import DEFAULT_PAGE_SIZE, Page, fetch_page
-from vcissuer.store.records import AuditRecord, CredentialRecord, StatusListRecord, new_id
+from vcissuer.store.records import (
+    AuditRecord,
+    CredentialLookupRecord,
+    CredentialRecord,
+    StatusListRecord,
+    new_id,
+)
 from vcissuer.store.repositories.base import Repository
 from vcissuer.store.repositories.status_lists import apply_bits
 
@@ -86,12 +92,16 @@ class _Current(NamedTuple):
 class CredentialRepository(Repository):
     """Credentials of an issuer; reads by id alone only through :meth:`get_public`."""
 
-    def insert_or_get(self, record: CredentialRecord) -> StoredCredential:
-        """Store ``record``, or return the credential already stored for its assessment ref."""
-        return self.insert_or_get_many([record], issuer_id=record.issuer_id)[0]
+    def insert_or_get(self, record: CredentialRecord, *,
+                      lookups: Sequence[str] = ()) -> StoredCredential:
+        """Store ``record``, or return the credential already stored for its assessment ref.
+        ``lookups``: the recipient's further lookup hashes (beside ``recipient_hash``)."""
+        return self.insert_or_get_many([record], issuer_id=record.issuer_id,
+                                       lookups={record.id: lookups})[0]
 
     def insert_or_get_many(
-        self, records: Sequence[CredentialRecord], *, issuer_id: str
+        self, records: Sequence[CredentialRecord], *, issuer_id: str,
+        lookups: Mapping[str, Sequence[str]] | None = None,
     ) -> list[StoredCredential]:
         """Store new credentials of one issuer, one result per record in order.
 
@@ -124,6 +134,12 @@ class CredentialRepository(Repository):
         inserted = set(
             self.session.scalars(self._insert_skipping_repeats(), in_lock_order).all()
         )
+        extra = [{"credential_id": row["id"], "lookup_hash": value, "issuer_id": issuer_id}
+                 for row in rows if row["id"] in inserted
+                 for value in dict.fromkeys((lookups or {}).get(row["id"], ()))
+                 if value != row["recipient_hash"]]
+        if extra:  # only recipients with several identifiers
+            self.session.execute(insert(CredentialLookupRecord), extra)
         repeated = [row["assessment_ref"] for row in rows if row["id"] not in inserted]
         by_ref = self._fetch(CredentialRecord.assessment_ref, repeated, issuer_id=issuer_id)
         results: list[StoredCredential] = []
@@ -196,7 +212,13 @@ class CredentialRepository(Repository):
         if achievement_id is not None:
             query = query.where(CredentialRecord.achievement_id == achievement_id)
         if recipient_hash is not None:
-            query = query.where(CredentialRecord.recipient_hash == recipient_hash)
+            query = query.where(or_(
+                CredentialRecord.recipient_hash == recipient_hash,
+                CredentialRecord.id.in_(
+                    select(CredentialLookupRecord.credential_id).where(
+                        CredentialLookupRecord.issuer_id == issuer_id,
+                        CredentialLookupRecord.lookup_hash == recipient_hash)),
+            ))
         if assessment_ref is not None:
             query = query.where(CredentialRecord.assessment_ref == assessment_ref)
         if state is not None:
