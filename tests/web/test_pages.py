@@ -320,3 +320,13 @@ def test_issuer_and_achievement_pages(client, issuer_headers, achievement) -> No
         assert expected in text, expected
     assert '<a href="/issuers/uni">Uni University</a>' in html
     assert re.search(r'<img class="badge-image" src="data:image/svg\+xml;base64,', html)
+
+
+def test_a_met_letter_grade_says_met(client, issuer_headers) -> None:
+    grade = {"key": "grade", "name": "Overall grade", "resultType": "LetterGrade",
+             "allowedValue": ["Fail", "Pass", "Merit", "Distinction"], "requiredValue": "Pass"}
+    achievement = make_achievement(client, issuer_headers, resultDescription=[grade])
+    issued = issue(client, issuer_headers, achievement,
+                   results=[{"resultDescription": "grade", "value": "Merit"}])
+    text = htmllib.unescape(page(client, f"/credentials/{issued['id']}"))
+    assert re.search(r"Merit\s*<span class=\"met\">\(met\)</span>", text), text
