@@ -319,7 +319,14 @@ async def issuer_page(services: Services, slug: str) -> Page:
                          ("og:description", description), ("og:url", url)],
                      twitter=[("twitter:card", "summary"), ("twitter:title", view.name),
                               ("twitter:description", description)])
-    return Page(render("issuer.html", **chrome, view=view,
+    documents = await anyio.to_thread.run_sync(data.current_achievements, services, slug)
+    listed = []
+    for document in documents:
+        item = achievement_view(document, page=f"/achievements/{document['_uuid']}")
+        image, image_alt = _badge_image(item, document, view.name)
+        listed.append({"view": item, "image": image, "image_alt": image_alt,
+                       "summary": _short(item.description, 160)})
+    return Page(render("issuer.html", **chrome, view=view, achievements=listed,
                        did_document=f"/issuers/{slug}/did.json"))
 
 
