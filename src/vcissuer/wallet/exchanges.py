@@ -45,7 +45,7 @@ from vcissuer.wallet.errors import (
     ExchangeGone,
     ExchangeNotFound,
 )
-from vcissuer.wallet.metadata import CHALLENGE_LIFETIME, LDP_VC, Endpoints
+from vcissuer.wallet.metadata import CHALLENGE_LIFETIME, Endpoints, configuration_format
 
 __all__ = ["Interaction", "exchange", "interaction", "interaction_details"]
 
@@ -58,7 +58,8 @@ def _offer(services: Services, ref: str) -> CredentialOfferRecord:
     """The offer behind an exchange URL, while it can still deliver over VC-API."""
     with services.db.session_scope(read_only=True) as session:
         offer = CredentialOfferRepository(session).by_ref_hash(digest(ref))
-    if offer is None or LDP_VC not in offer.configuration_ids:
+    if offer is None or not any(configuration_format(c) is CredentialFormat.LDP
+                                for c in offer.configuration_ids):
         raise ExchangeNotFound("no such exchange", type=_PROBLEM + "not-found")
     if offer.state is OfferState.REDEEMED:
         raise ExchangeComplete("the exchange is complete: the credential was delivered",
