@@ -118,13 +118,57 @@ def cmd_sign(args: argparse.Namespace, out: TextIO) -> int:
     return EXIT_OK
 
 
+class _NothingFetched:
+    """The offline resolver of last resort: says why a key that must be fetched is not."""
+
+    def supports(self, url: str) -> bool:
+        return True
+
+    def resolve(self, url: str, *, purpose: str) -> Any:
+        from vcissuer.dids.resolver import INVALID_VERIFICATION_METHOD, ResolutionError
+
+        method = url.split(":", 2)[1] if url.startswith("did:") and url.count(":") >= 2 else None
+        what = f"did:{method} keys" if method else "keys at URLs"
+        raise ResolutionError(f"--offline fetches nothing, so {what} cannot be resolved "
+                              f"({url[:120]!r}); run without --offline to fetch them",
+                              code=INVALID_VERIFICATION_METHOD)
+
+
 def _resolver(args: argparse.Namespace) -> Any:
     from vcissuer.dids import CompositeResolver, DidKeyResolver, FragmentKeyResolver
 
     resolvers: list[Any] = [DidKeyResolver()]
     if args.trust_embedded_keys:
         resolvers.append(FragmentKeyResolver())
+    resolvers.append(_NothingFetched())
     return CompositeResolver(resolvers)
+
+
+# Refusals that --trust-origin lifts (plain http, loopback and private addresses).
+_TRUSTABLE = ("plain http is not allowed", "refused to connect")
+
+
+def _origin_hint(url: str | None) -> str | None:
+    """How to let the verifier fetch from a development service at ``url``'s origin: only for
+    this machine or a private network (never suggested for a link-local or public address)."""
+    import ipaddress
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url or "")
+    host = (parts.hostname or "").lower()
+    if not (parts.scheme and parts.netloc and host):
+        return None
+    try:
+        address = ipaddress.ip_address(host)
+    except ValueError:
+        local = host == "localhost" or host.endswith((".localhost", ".local", ".test"))
+    else:
+        local = address.is_loopback or (address.is_private and not address.is_link_local)
+    if not local:
+        return None
+    origin = f"{parts.scheme}://{parts.netloc}"
+    return (f"if {origin} is your own service (in development, say), allow it with "
+            f"--trust-origin {origin}")
 
 
 def _print_report(report: Any, out: TextIO) -> None:
@@ -150,9 +194,24 @@ def cmd_verify(args: argparse.Namespace, out: TextIO) -> int:
         out.write(json.dumps(report.to_json(), indent=2) + "\n")
     else:
         _print_report(report, out)
+        messages = [p.message for check in report.checks for p in check.problems]
+        if args.offline and report.could_not_check:
+            out.write("--offline fetched nothing: keys to fetch (did:web) could not be "
+                      "resolved and status could not be checked.\n")
+        else:
+            hints = {_origin_hint(url) for m in messages if any(t in m for t in _TRUSTABLE)
+                     for url in _urls(m)} - {None}
+            for hint in sorted(h for h in hints if h):
+                out.write(f"Some documents were not fetched: {hint}.\n")
     if report.verified:
         return EXIT_OK
     return EXIT_ERROR if report.could_not_check else EXIT_INVALID
+
+
+def _urls(text: str) -> list[str]:
+    import re
+
+    return re.findall(r"https?://[^\s'\"]+", text)
 
 
 def _read_credential(source: str) -> dict[str, Any] | str:
@@ -202,7 +261,11 @@ async def _verify(args: argparse.Namespace) -> Any:
         try:
             return (await verifier.verify_url(args.file))[1]
         except FetchRefused as error:
-            raise CliError(str(error)) from None
+            message = str(error)
+            hint = _origin_hint(args.file)
+            if hint and any(marker in message for marker in _TRUSTABLE):
+                message += f"; {hint}"
+            raise CliError(message) from None
     finally:
         await verifier.aclose()
 
@@ -224,7 +287,15 @@ def _ensure_sqlite_folder(url: str) -> None:
 DEMO_SLUG = "demo-university"
 
 
-def _ensure_demo_issuer(services: Any) -> None:
+def _database_label(url: str) -> str:
+    """The database's kind and place, without a password."""
+    if url.startswith("sqlite:///"):
+        return f"SQLite file {url.removeprefix('sqlite:///')}"
+    scheme, _, rest = url.partition("://")
+    return f"{scheme.split('+')[0]} at {rest.rpartition('@')[2]}"
+
+
+def _ensure_demo_issuer(services: Any, out: TextIO | None = None) -> None:
     from vcissuer.issuance.access import ADMIN, Caller
     from vcissuer.issuance.issuers import create_issuer
     from vcissuer.issuance.schemas import IssuerIn
@@ -233,6 +304,9 @@ def _ensure_demo_issuer(services: Any) -> None:
     with services.db.session_scope(read_only=True) as session:
         if IssuerRepository(session).get_by_slug(DEMO_SLUG) is not None:
             return
+    if out is not None:
+        out.write(f"Creating the demo issuer {DEMO_SLUG!r} and generating its signing key...\n")
+        out.flush()
     create_issuer(services, IssuerIn(slug=DEMO_SLUG, name="Demo University",
                                      url="https://www.example.ac.uk"),
                   caller=Caller("cli", None, frozenset({ADMIN})))
@@ -243,9 +317,13 @@ def cmd_serve(args: argparse.Namespace, out: TextIO) -> int:
     from vcissuer.settings import get_settings
 
     settings = get_settings()
+    # The first start migrates a new database and makes keys: say what is happening.
+    out.write(f"Opening the database and bringing its schema up to date "
+              f"({_database_label(settings.database_url)})...\n")
+    out.flush()
     services = _services()
     if args.demo:
-        _ensure_demo_issuer(services)
+        _ensure_demo_issuer(services, out)
     scheme = "https" if settings.tls_enabled else "http"
     out.write(
         f"vcissuer {settings.base_url} (listening on {scheme}://{settings.host}:{settings.port})\n"

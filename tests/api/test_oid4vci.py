@@ -154,7 +154,10 @@ def test_offer_by_value_and_by_reference(client: TestClient, lms) -> None:
     offer = make_offer(client, headers, achievement["id"], txCode=True)
     by_value = offer["credential_offer"]
     assert by_value["credential_issuer"] == ISSUER
-    assert by_value["credential_configuration_ids"] == [LDP_VC, JWT_VC_JSON]
+    # The achievement's own configurations (its name and image in the wallet's display).
+    uuid = achievement["id"].rsplit("/", 1)[-1]
+    assert by_value["credential_configuration_ids"] == [f"{LDP_VC}.{uuid}",
+                                                        f"{JWT_VC_JSON}.{uuid}"]
     grant = by_value["grants"][PRE_AUTH]
     assert grant["pre-authorized_code"] == offer["preAuthorizedCode"]
     assert grant["tx_code"] == {"input_mode": "numeric", "length": 6,
@@ -182,7 +185,9 @@ def test_an_explicit_format_is_the_only_configuration_offered(client: TestClient
     response = client.post("/issuers/uni/offers", headers=headers, json={
         "assessment": assessment(achievement["id"], format="jwt")})
     offer = response.json()
-    assert offer["credential_offer"]["credential_configuration_ids"] == [JWT_VC_JSON]
+    uuid = achievement["id"].rsplit("/", 1)[-1]
+    assert offer["credential_offer"]["credential_configuration_ids"] == [
+        f"{JWT_VC_JSON}.{uuid}"]
     assert "exchangeUrl" not in offer  # a VC-API exchange delivers JSON-LD credentials
 
 

@@ -62,7 +62,7 @@ def test_assessment_that_does_not_earn_the_award(client, setup, changes, field, 
     ({"creditsEarned": "lots"}, "body.creditsEarned"),
     ({"surprise": 1}, "body.surprise"),
     ({"assessmentRef": ""}, "body.assessmentRef"),
-    ({"activityStartDate": "2025-01-13T09:00:00"}, "body"),
+    ({"activityStartDate": "2025-01-13T09:00:00"}, "body.activityStartDate"),
     ({"evidence": [{"id": "not a url"}]}, "body.evidence[0].id"),
 ])
 def test_schema_violations_name_the_field(client, setup, payload, field) -> None:

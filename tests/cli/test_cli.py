@@ -219,3 +219,80 @@ def test_api_keys_listed_rotated_and_revoked_from_the_command_line(tmp_path: Pat
         assert code == 2
     finally:
         get_settings.cache_clear()
+
+
+def test_offline_says_it_fetches_nothing(key_dir: Path, tmp_path: Path) -> None:
+    """--offline with a did:web issuer: the key cannot be resolved because nothing is fetched,
+    not because did:web is unsupported; the report ends saying so."""
+    code, signed = _sign(key_dir, tmp_path)
+    assert code == 0
+    credential = json.loads(signed)
+    did = "did:web:badges.example.ac.uk:issuers:uni"
+    credential["issuer"] = did
+    proofs = credential["proof"] if isinstance(credential["proof"], list) else [
+        credential["proof"]]
+    for proof in proofs:
+        proof["verificationMethod"] = f"{did}#key-1"
+    path = tmp_path / "credential.json"
+    path.write_text(json.dumps(credential))
+    code, out = run("verify", str(path), "--offline")
+    assert code == 2
+    assert "is not supported here" not in out
+    assert "--offline fetches nothing, so did:web keys cannot be resolved" in out
+    assert out.rstrip().endswith("status could not be checked.")
+
+
+@pytest.mark.parametrize("url", ["http://localhost:8000/credentials/1",
+                                 "https://127.0.0.1:8443/credentials/1"])
+def test_a_development_url_mentions_trust_origin(capsys, url: str) -> None:
+    code, _ = run("verify", url)
+    assert code == 2
+    err = capsys.readouterr().err
+    origin = url.rsplit("/credentials", 1)[0]
+    assert f"allow it with --trust-origin {origin}" in err
+    assert len(err.strip().splitlines()) == 1
+
+
+def test_a_public_or_metadata_url_gets_no_trust_origin_hint(capsys) -> None:
+    for url in ("http://169.254.169.254/latest/meta-data", "http://badges.example.org/1"):
+        code, _ = run("verify", url)
+        assert code == 2
+        assert "--trust-origin" not in capsys.readouterr().err
+
+
+def test_serve_says_what_it_is_doing_before_it_listens(tmp_path: Path) -> None:
+    """A first start migrates a new database and makes the demo issuer's key: each step is
+    said before it is done, so the first minute is not silent."""
+    import os
+    import socket
+    import time
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    env = {**os.environ, "VCISSUER_HOST": "127.0.0.1", "VCISSUER_PORT": str(port),
+           "VCISSUER_BASE_URL": f"http://127.0.0.1:{port}",
+           "VCISSUER_KEY_DIR": str(tmp_path / "keys"),
+           "VCISSUER_DATABASE_URL": f"sqlite:///{tmp_path / 'var' / 'db.sqlite3'}",
+           "VCISSUER_LOG_LEVEL": "warning", "PYTHONUNBUFFERED": "1"}
+    server = subprocess.Popen([sys.executable, "-m", "vcissuer.cli", "serve", "--demo"],
+                              env=env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+                              text=True)
+    lines: list[str] = []
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            line = server.stdout.readline()
+            if not line:
+                break
+            lines.append(line)
+            if "API docs" in line:
+                break
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    text = "".join(lines)
+    assert lines[0].startswith("Opening the database and bringing its schema up to date "
+                               "(SQLite file "), text
+    assert "Creating the demo issuer 'demo-university' and generating its signing key" in text
+    assert "demo issuer: " in text and "API docs: /docs" in text

@@ -334,3 +334,36 @@ def test_issuer_and_achievement_pages(client, issuer_headers, achievement) -> No
         assert expected in text, expected
     assert '<a href="/issuers/uni">Uni University</a>' in html
     assert re.search(r'<img class="badge-image" src="data:image/svg\+xml;base64,', html)
+
+
+def test_a_met_letter_grade_says_met(client, issuer_headers) -> None:
+    grade = {"key": "grade", "name": "Overall grade", "resultType": "LetterGrade",
+             "allowedValue": ["Fail", "Pass", "Merit", "Distinction"], "requiredValue": "Pass"}
+    achievement = make_achievement(client, issuer_headers, resultDescription=[grade])
+    issued = issue(client, issuer_headers, achievement,
+                   results=[{"resultDescription": "grade", "value": "Merit"}])
+    text = htmllib.unescape(page(client, f"/credentials/{issued['id']}"))
+    assert re.search(r"Merit\s*<span class=\"met\">\(met\)</span>", text), text
+
+
+def test_the_issuer_page_lists_its_achievements(client, issuer_headers, services: Services,
+                                                admin) -> None:
+    from tests.web.conftest import api_key, bearer, make_issuer
+
+    html = page(client, "/issuers/uni")
+    assert "has not published any achievements yet" in html
+    first = make_achievement(client, issuer_headers)
+    second = make_achievement(client, issuer_headers, name="Machine Learning Foundations",
+                              description="Trains and evaluates <b>simple</b> models.")
+    # Another issuer's achievement is not listed.
+    make_issuer(client, admin, slug="other")
+    make_achievement(client, bearer(api_key(services, issuer_slug="other")), slug="other",
+                     name="Not Ours")
+    html = page(client, "/issuers/uni")
+    section = html[html.index('id="achievements-title"'):]
+    assert f'<a href="/achievements/{first["id"]}">Data Analysis with Python</a>' in section
+    assert (f'<a href="/achievements/{second["id"]}">Machine Learning Foundations</a>'
+            in section)
+    assert "Trains and evaluates &lt;b&gt;simple&lt;/b&gt; models." in section
+    assert "Not Ours" not in html
+    assert section.index("Data Analysis") < section.index("Machine Learning")

@@ -107,3 +107,23 @@ def test_outcomes_with_levels_and_values() -> None:
     assert outcomes == [("One", "40%", "35%", False), ("Two", "Pass", "Merit", True),
                         ("Result", None, "Completed", None),
                         ("Three (not assessed)", None, None, None)]
+
+
+def test_a_letter_grade_at_or_above_the_required_one_is_met() -> None:
+    """OB 3.0 ResultDescription.allowedValue is ordered low to high; requiredValue is the
+    threshold: Merit meets Pass, Fail does not."""
+    base = "https://a.example/achievements/1"
+    achievement = {"id": base, "name": "A", "resultDescription": [
+        {"id": f"{base}#grade", "name": "Grade", "resultType": "LetterGrade",
+         "allowedValue": ["Fail", "Pass", "Merit", "Distinction"], "requiredValue": "Pass"}]}
+
+    def achieved(value: str) -> bool | None:
+        credential = {"credentialSubject": {"achievement": achievement, "result": [
+            {"resultDescription": f"{base}#grade", "value": value}]}}
+        (outcome,) = credential_view(credential).outcomes
+        return outcome.achieved
+
+    assert achieved("Merit") is True
+    assert achieved("Pass") is True
+    assert achieved("Fail") is False
+    assert achieved("Excellent") is None  # not on the scale: not judged

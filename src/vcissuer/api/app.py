@@ -12,6 +12,7 @@ from fastapi import FastAPI
 from vcissuer import __version__
 from vcissuer.api.admission import ANONYMOUS_PATHS, Admission, AdmissionControl
 from vcissuer.api.errors import install_error_handlers
+from vcissuer.api.examples import attach_examples
 from vcissuer.api.guards import ControlCharacterPaths
 from vcissuer.api.limits import BodySizeLimit, JsonNestingLimit
 from vcissuer.api.openapi import document_problems
@@ -20,6 +21,7 @@ from vcissuer.api.routes import (
     achievements,
     clients,
     credentials,
+    docs,
     exchanges,
     images,
     issuers,
@@ -63,8 +65,10 @@ def create_app(services: Services, *, max_body_bytes: int = 4 * 1024 * 1024,
             prepare_worker(services)
         yield
 
+    # docs_url/redoc_url: FastAPI's pages load their tools from a CDN; routes/docs.py serves
+    # the same tools from this origin.
     app = FastAPI(title="vcissuer", version=__version__, description=DESCRIPTION,
-                  lifespan=lifespan)
+                  lifespan=lifespan, docs_url=None, redoc_url=None)
     app.state.services = services
     app.state.admission = Admission.for_worker(
         threads or _ANYIO_THREADS, threads=anonymous_threads, queue=anonymous_queue)
@@ -81,6 +85,7 @@ def create_app(services: Services, *, max_body_bytes: int = 4 * 1024 * 1024,
     app.include_router(oid4vci.router)
     app.include_router(exchanges.router)
     app.include_router(verify.router)
+    app.include_router(docs.router)
 
     @app.get("/health", tags=["service"], summary="Liveness and database check")
     def health() -> dict[str, Any]:
@@ -101,8 +106,10 @@ def create_app(services: Services, *, max_body_bytes: int = 4 * 1024 * 1024,
 
     def openapi() -> dict[str, Any]:
         if app.openapi_schema is None:
-            document_problems(generate(), limited_paths=PUBLIC_LIMITED_PATHS,
+            spec = generate()
+            document_problems(spec, limited_paths=PUBLIC_LIMITED_PATHS,
                               admitted_paths=ANONYMOUS_PATHS)
+            attach_examples(spec)
         return app.openapi_schema or {}
 
     app.openapi = openapi  # type: ignore[method-assign]

@@ -70,6 +70,48 @@ def _meets_level(description: Mapping[str, Any], achieved: str | None) -> bool |
     return levels.index(achieved) >= levels.index(required)
 
 
+# Result types whose value is a number (OB 3.0 ResultType).
+_NUMERIC_TYPES = {"Percent", "GradePointAverage", "RawScore", "ScaledScore", "RubricScore",
+                  "PredictedScore"}
+
+
+def _takes_a_number(description: Mapping[str, Any]) -> bool:
+    if description.get("valueMin") is not None or description.get("valueMax") is not None:
+        return True
+    return description.get("resultType") in _NUMERIC_TYPES and not description.get("allowedValue")
+
+
+def _not_a_number(value: Any, name: Any, description: Mapping[str, Any]) -> str:
+    """One message for a value that is not a number, saying what to send instead."""
+    low, high = description.get("valueMin"), description.get("valueMax")
+    wanted = f"a number from {low} to {high}" if low is not None and high is not None \
+        else "a number"
+    text = f"{value!r} is not a number: outcome {name!r} takes {wanted}"
+    if isinstance(value, str) and value.strip().endswith("%") \
+            and _as_number(value.strip()[:-1]) is not None:
+        text += f" (send {value.strip()[:-1].strip()!r}, without the % sign)"
+    return text
+
+
+def _level_key(level: Mapping[str, Any]) -> str:
+    return str(level.get("id", "")).rsplit("#", 1)[-1]
+
+
+def _level_name(description: Mapping[str, Any], level_id: Any) -> str:
+    """A rubric level's name (its id when it has none, or is not a level)."""
+    for level in description.get("rubricCriterionLevel", []):
+        if str(level.get("id")) == str(level_id):
+            return str(level.get("name") or _level_key(level))
+    return str(level_id)
+
+
+def _level_keys(description: Mapping[str, Any]) -> str:
+    """The keys a result may give as achievedLevel, with their names: ``pass (Pass), ...``."""
+    return ", ".join(f"{_level_key(level)} ({level.get('name')})" if level.get("name")
+                     else _level_key(level)
+                     for level in description.get("rubricCriterionLevel", []))
+
+
 def check_results(
     achievement: Mapping[str, Any],
     results: Sequence[Mapping[str, Any]],
@@ -120,6 +162,10 @@ def check_results(
             )
             continue
         numeric = _as_number(value)
+        if value is not None and numeric is None and _takes_a_number(description):
+            problems.append(OutcomeProblem(f"results[{i}].value", "not-a-number",
+                                           _not_a_number(value, name, description)))
+            continue
         for bound, rule, ok in (
             ("valueMin", "below-minimum", lambda n, b: n >= b),
             ("valueMax", "above-maximum", lambda n, b: n <= b),
@@ -145,7 +191,8 @@ def check_results(
                     OutcomeProblem(
                         f"results[{i}].achievedLevel",
                         "unknown-level",
-                        f"{level!r} is not a rubric level of {name!r}",
+                        f"{level!r} is not a rubric level of {name!r}; "
+                        f"use one of: {_level_keys(description)}",
                     )
                 )
                 continue
@@ -178,8 +225,9 @@ def check_results(
                 OutcomeProblem(
                     f"results[{i}].achievedLevel",
                     "required-level-not-met",
-                    f"outcome {name!r} requires level {description.get('requiredLevel')!r}; "
-                    f"got {level!r}",
+                    f"outcome {name!r} requires level "
+                    f"{_level_name(description, description.get('requiredLevel'))!r} or "
+                    f"higher; got {_level_name(description, level)!r}",
                 )
             )
     for description in achievement.get("resultDescription", []):

@@ -14,6 +14,7 @@ from pydantic import (
     EmailStr,
     Field,
     StrictBool,
+    ValidationInfo,
     field_validator,
     model_validator,
 )
@@ -409,16 +410,27 @@ class AssessmentIn(Body):
         description="the LMS's own reference: the same one never issues twice")
     format: Literal["ldp", "jwt"] = "ldp"
 
-    @model_validator(mode="after")
-    def _dates(self) -> AssessmentIn:
-        for field in ("activity_start_date", "activity_end_date", "valid_until"):
-            value = getattr(self, field)
-            if value is not None and value.tzinfo is None:
-                raise ValueError(f"{to_camel(field)} needs a timezone (e.g. ...Z)")
-        if (self.activity_start_date and self.activity_end_date
-                and self.activity_start_date > self.activity_end_date):
-            raise ValueError("activityStartDate is after activityEndDate")
-        return self
+    # Field validators, not a model validator: an error names its field (body.activityEndDate).
+    @field_validator("activity_start_date", "activity_end_date", "valid_until")
+    @classmethod
+    def _timezone(cls, value: datetime | None, info: ValidationInfo) -> datetime | None:
+        if value is not None and value.tzinfo is None:
+            raise PydanticCustomError(
+                "timezone-required", "{field} needs a timezone, e.g. {example}",
+                {"field": to_camel(info.field_name or ""),
+                 "example": value.replace(microsecond=0).isoformat() + "Z"})
+        return value
+
+    @field_validator("activity_end_date")
+    @classmethod
+    def _not_before_start(cls, value: datetime | None,
+                          info: ValidationInfo) -> datetime | None:
+        start = info.data.get("activity_start_date")  # absent when it failed its own check
+        if value is not None and start is not None and start > value:
+            raise PydanticCustomError(
+                "date-order", "activityEndDate ({end}) is before activityStartDate ({start})",
+                {"end": value.isoformat(), "start": start.isoformat()})
+        return value
 
 
 class BatchIn(Body):

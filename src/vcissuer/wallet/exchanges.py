@@ -15,6 +15,8 @@ wallets that start from an interaction URL. Refusals are ExchangeError (problem 
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from vcissuer.credentials.contexts import VC_V2
@@ -28,7 +30,12 @@ from vcissuer.errors import (
 )
 from vcissuer.issuance.context import Services
 from vcissuer.proofs import Authentication, verify_proofs
-from vcissuer.store import CredentialFormat
+from vcissuer.store import (
+    AchievementRepository,
+    CredentialFormat,
+    CredentialRepository,
+    IssuerRepository,
+)
 from vcissuer.store.wallet import CredentialOfferRecord, CredentialOfferRepository, OfferState
 from vcissuer.wallet.codes import digest, new_secret
 from vcissuer.wallet.delivery import credential_wire, deliver
@@ -38,9 +45,9 @@ from vcissuer.wallet.errors import (
     ExchangeGone,
     ExchangeNotFound,
 )
-from vcissuer.wallet.metadata import CHALLENGE_LIFETIME, LDP_VC, Endpoints
+from vcissuer.wallet.metadata import CHALLENGE_LIFETIME, Endpoints, configuration_format
 
-__all__ = ["exchange", "interaction"]
+__all__ = ["Interaction", "exchange", "interaction", "interaction_details"]
 
 _PROBLEM = "urn:vcissuer:problem:"
 # Data Integrity codes a presentation can fail with, most specific first.
@@ -51,7 +58,8 @@ def _offer(services: Services, ref: str) -> CredentialOfferRecord:
     """The offer behind an exchange URL, while it can still deliver over VC-API."""
     with services.db.session_scope(read_only=True) as session:
         offer = CredentialOfferRepository(session).by_ref_hash(digest(ref))
-    if offer is None or LDP_VC not in offer.configuration_ids:
+    if offer is None or not any(configuration_format(c) is CredentialFormat.LDP
+                                for c in offer.configuration_ids):
         raise ExchangeNotFound("no such exchange", type=_PROBLEM + "not-found")
     if offer.state is OfferState.REDEEMED:
         raise ExchangeComplete("the exchange is complete: the credential was delivered",
@@ -70,6 +78,45 @@ def interaction(services: Services, ref: str) -> dict[str, Any]:
     endpoints = Endpoints(services.base_url)
     return {"protocols": {"vcapi": endpoints.exchange(ref),
                           "OID4VCI": endpoints.offer_deep_link(ref)}}
+
+
+@dataclass(frozen=True, slots=True)
+class Interaction:
+    """What a learner's browser shows at an interaction URL: whose credential, and how to take
+    it into a wallet (links for a QR code or a button), and whether a code is needed."""
+
+    issuer_name: str
+    achievement_name: str | None
+    oid4vci_link: str
+    lcw_link: str
+    tx_code_required: bool
+    expires: datetime
+
+
+def interaction_details(services: Services, ref: str) -> Interaction:
+    """The offer behind an interaction URL, for its page; ExchangeError as for the protocols."""
+    offer = _offer(services, ref)
+    with services.db.session_scope(read_only=True) as session:
+        issuer = IssuerRepository(session).get(offer.issuer_id)
+        achievement_id: str | None = None
+        if offer.credential_id is not None:
+            credential = CredentialRepository(session).get(offer.credential_id,
+                                                           issuer_id=offer.issuer_id)
+            achievement_id = credential.achievement_id if credential is not None else None
+        elif offer.assessment is not None:
+            reference = str(offer.assessment.get("achievementId", ""))
+            achievement_id = reference.rstrip("/").rsplit("/", 1)[-1] or None
+        achievement = (AchievementRepository(session).get(achievement_id,
+                                                          issuer_id=offer.issuer_id)
+                       if achievement_id else None)
+        name = achievement.document.get("name") if achievement is not None else None
+        issuer_name = issuer.profile.get("name") if issuer is not None else None
+    endpoints = Endpoints(services.base_url)
+    return Interaction(
+        issuer_name=issuer_name if isinstance(issuer_name, str) else "The issuer",
+        achievement_name=name if isinstance(name, str) else None,
+        oid4vci_link=endpoints.offer_deep_link(ref), lcw_link=endpoints.lcw_deep_link(ref),
+        tx_code_required=offer.tx_code_hash is not None, expires=offer.expires)
 
 
 def exchange(services: Services, ref: str, body: Any) -> dict[str, Any]:

@@ -9,6 +9,8 @@ https://openid.net/specs/openid-4-verifiable-credential-issuance-1_0.html sectio
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 from urllib.parse import quote, urlencode
@@ -32,8 +34,13 @@ __all__ = [
     "PROOF_MAX_AGE",
     "PROOF_TYP",
     "TX_CODE_LENGTH",
+    "AchievementDisplay",
     "Endpoints",
+    "IssuerDisplay",
+    "achievement_configuration_id",
     "authorization_server_metadata",
+    "configuration_format",
+    "generic_configuration_id",
     "issuer_metadata",
 ]
 
@@ -44,6 +51,28 @@ CONFIGURATIONS: dict[str, CredentialFormat] = {
     LDP_VC: CredentialFormat.LDP,
     JWT_VC_JSON: CredentialFormat.JWT,
 }
+# A configuration per achievement, ``<generic id>.<achievement uuid>``: the same format, with
+# the achievement's name, description and image for the wallet to show. Offers made before
+# these existed name the generic ids, which keep working (and stay an alias of them).
+_ACHIEVEMENT_SEPARATOR = "."
+
+
+def achievement_configuration_id(generic: str, achievement_uuid: str) -> str:
+    return f"{generic}{_ACHIEVEMENT_SEPARATOR}{achievement_uuid}"
+
+
+def generic_configuration_id(config: str) -> str:
+    """The generic configuration a configuration id is (or is a per-achievement form of)."""
+    return config.split(_ACHIEVEMENT_SEPARATOR, 1)[0]
+
+
+def configuration_format(config: object) -> CredentialFormat | None:
+    """The format a configuration id issues in; None when it is not one of ours."""
+    if not isinstance(config, str):
+        return None
+    return CONFIGURATIONS.get(generic_configuration_id(config))
+
+
 PRE_AUTHORIZED_GRANT = "urn:ietf:params:oauth:grant-type:pre-authorized_code"
 PROOF_TYP = "openid4vci-proof+jwt"
 PROOF_ALGORITHMS = ("EdDSA", "ES256")
@@ -109,6 +138,41 @@ class Endpoints:
             json.dumps(request, separators=(",", ":")), safe="")
 
 
+@dataclass(frozen=True, slots=True)
+class IssuerDisplay:
+    """What a wallet shows of an issuer (OpenID4VCI 1.0 section 12.2.4 ``display``)."""
+
+    name: str
+    logo: str | None = None  # an https or data: URI
+
+
+@dataclass(frozen=True, slots=True)
+class AchievementDisplay:
+    """An achievement, for its credential configurations' ``credential_metadata.display``."""
+
+    uuid: str
+    name: str
+    issuer: IssuerDisplay
+    description: str | None = None
+    image: str | None = None
+
+
+def _logo(uri: str | None, alt: str) -> dict[str, Any]:
+    return {"logo": {"uri": uri, "alt_text": alt}} if uri else {}
+
+
+def _achievement_configuration(fmt: str, achievement: AchievementDisplay) -> dict[str, Any]:
+    configuration = _configuration(fmt)
+    description = achievement.description or f"An Open Badge from {achievement.issuer.name}"
+    configuration["credential_metadata"] = {"display": [{
+        "name": achievement.name, "locale": "en",
+        "description": f"{description} Issued by {achievement.issuer.name}."
+        if achievement.description else description,
+        **_logo(achievement.image or achievement.issuer.logo, achievement.name),
+    }]}
+    return configuration
+
+
 def _configuration(fmt: str) -> dict[str, Any]:
     definition: dict[str, Any] = {"type": list(OPEN_BADGE_TYPE)}
     if fmt == "ldp_vc":
@@ -129,17 +193,35 @@ def _configuration(fmt: str) -> dict[str, Any]:
     }
 
 
-def issuer_metadata(endpoints: Endpoints) -> dict[str, Any]:
-    """Credential Issuer Metadata. OpenID4VCI 1.0 section 12.2.4"""
-    return {
+_FORMATS = {LDP_VC: "ldp_vc", JWT_VC_JSON: "jwt_vc_json"}
+
+
+def issuer_metadata(endpoints: Endpoints, *, issuers: Sequence[IssuerDisplay] = (),
+                    achievements: Sequence[AchievementDisplay] = ()) -> dict[str, Any]:
+    """Credential Issuer Metadata. OpenID4VCI 1.0 section 12.2.4
+
+    ``display``: the issuer's name and logo when the service issues for one issuer (the whole
+    service is one Credential Issuer; with several, each credential configuration names its
+    issuer instead). One configuration per achievement and format, with the achievement's
+    name, description and image (``credential_metadata.display``), beside the generic ones.
+    """
+    configurations: dict[str, Any] = {
+        config: _configuration(fmt) for config, fmt in _FORMATS.items()}
+    for achievement in achievements:
+        for config, fmt in _FORMATS.items():
+            configurations[achievement_configuration_id(config, achievement.uuid)] = \
+                _achievement_configuration(fmt, achievement)
+    metadata: dict[str, Any] = {
         "credential_issuer": endpoints.credential_issuer,
         "credential_endpoint": endpoints.credential,
         "nonce_endpoint": endpoints.nonce,
-        "credential_configurations_supported": {
-            LDP_VC: _configuration("ldp_vc"),
-            JWT_VC_JSON: _configuration("jwt_vc_json"),
-        },
     }
+    if len(issuers) == 1:
+        (issuer,) = issuers
+        metadata["display"] = [{"name": issuer.name, "locale": "en",
+                                **_logo(issuer.logo, issuer.name)}]
+    metadata["credential_configurations_supported"] = configurations
+    return metadata
 
 
 def authorization_server_metadata(endpoints: Endpoints) -> dict[str, Any]:

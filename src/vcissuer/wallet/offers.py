@@ -50,6 +50,8 @@ from vcissuer.wallet.metadata import (
     PRE_AUTHORIZED_GRANT,
     TX_CODE_LENGTH,
     Endpoints,
+    achievement_configuration_id,
+    configuration_format,
 )
 from vcissuer.wallet.schemas import OfferIn
 
@@ -97,13 +99,16 @@ def create_offer(services: Services, slug: str, body: OfferIn, *,
             credential = _offerable(session, issuer,
                                     issued.id if issued else body.credential_id or "")
             kind, ref_of = OfferKind.CREDENTIAL, credential.assessment_ref
-            configurations = [_CONFIGURATION_OF[CredentialFormat(credential.format)]]
+            configurations = _for_achievement(
+                [_CONFIGURATION_OF[CredentialFormat(credential.format)]],
+                credential.achievement_id)
         else:
-            _check_ready(services, session, issuer, assessment)
+            achievement_uuid = _check_ready(services, session, issuer, assessment)
             kind, ref_of, credential = OfferKind.ASSESSMENT, assessment.assessment_ref, None
-            configurations = ([_CONFIGURATION_OF[CredentialFormat(assessment.format)]]
-                              if "format" in assessment.model_fields_set
-                              else [LDP_VC, JWT_VC_JSON])
+            configurations = _for_achievement(
+                [_CONFIGURATION_OF[CredentialFormat(assessment.format)]]
+                if "format" in assessment.model_fields_set else [LDP_VC, JWT_VC_JSON],
+                achievement_uuid)
     now = services.clock()
     ref = new_secret()
     code = pre_authorized_code(ref, key=services.lookup)
@@ -135,7 +140,7 @@ def create_offer(services: Services, slug: str, body: OfferIn, *,
     })
     if tx_code is not None:
         view["txCode"] = tx_code
-    if LDP_VC in configurations:
+    if any(configuration_format(c) is CredentialFormat.LDP for c in configurations):
         view.update({"exchangeUrl": endpoints.exchange(ref),
                      "interactionUrl": endpoints.interaction(ref),
                      "lcwDeepLink": endpoints.lcw_deep_link(ref),
@@ -172,6 +177,14 @@ def _view(offer: CredentialOfferRecord, *, now: datetime) -> dict[str, Any]:
     return view
 
 
+def _for_achievement(generic: list[str], achievement_uuid: str | None) -> list[str]:
+    """The achievement's own configurations (its name and image in the wallet), when the
+    credential is of one of ours."""
+    if achievement_uuid is None:
+        return generic
+    return [achievement_configuration_id(config, achievement_uuid) for config in generic]
+
+
 def _offerable(session: Any, issuer: IssuerRecord, credential_id: str) -> CredentialRecord:
     record = CredentialRepository(session).get(credential_id, issuer_id=issuer.id)
     if record is None:
@@ -182,8 +195,9 @@ def _offerable(session: Any, issuer: IssuerRecord, credential_id: str) -> Creden
 
 
 def _check_ready(services: Services, session: Any, issuer: IssuerRecord,
-                 assessment: AssessmentIn) -> None:
-    """As POST /issuers/{slug}/credentials checks it, before any offer exists."""
+                 assessment: AssessmentIn) -> str:
+    """As POST /issuers/{slug}/credentials checks it, before any offer exists; the
+    achievement's uuid."""
     existing = CredentialRepository(session).get_by_assessment_ref(
         assessment.assessment_ref, issuer_id=issuer.id)
     if existing is not None:
@@ -208,3 +222,4 @@ def _check_ready(services: Services, session: Any, issuer: IssuerRecord,
     if problems:
         raise Rejected("the credential would not conform to the OB 3.0 schema",
                        errors=[FieldError(p.path, p.rule, p.message) for p in problems])
+    return achievement.id

@@ -26,13 +26,14 @@ from vcissuer.wallet.delivery import credential_wire, deliver
 from vcissuer.wallet.errors import OAuthError
 from vcissuer.wallet.metadata import (
     ACCESS_TOKEN_LIFETIME,
-    CONFIGURATIONS,
     MAX_TX_CODE_FAILURES,
     NONCE_LIFETIME,
     PRE_AUTHORIZED_GRANT,
     PROOF_CLOCK_SKEW,
     PROOF_MAX_AGE,
     Endpoints,
+    configuration_format,
+    generic_configuration_id,
 )
 from vcissuer.wallet.offers import credential_offer
 from vcissuer.wallet.proof import verify_key_proof
@@ -152,7 +153,7 @@ def _granted(offer: CredentialOfferRecord, details: list[dict[str, Any]] | None
     granted = []
     for detail in details:
         config = detail.get("credential_configuration_id")
-        if config not in offer.configuration_ids:
+        if _offered(offer, config) is None:
             raise OAuthError("invalid_authorization_details",
                              f"credential_configuration_id {config!r} is not in this offer")
         granted.append({"type": "openid_credential", "credential_configuration_id": config,
@@ -211,19 +212,33 @@ def _configuration(offer: CredentialOfferRecord, body: Mapping[str, Any]) -> str
         raise OAuthError("invalid_credential_request", "send credential_identifier or "
                                                        "credential_configuration_id, not both")
     if identifier is not None:
-        if identifier not in offer.configuration_ids:
+        offered = _offered(offer, identifier)
+        if offered is None:
             raise OAuthError("unknown_credential_identifier",
                              "the credential_identifier is not known")
-        return str(identifier)
+        return offered
     if config is None:
         raise OAuthError("invalid_credential_request", "credential_configuration_id is missing")
-    if not isinstance(config, str) or config not in CONFIGURATIONS:
+    if configuration_format(config) is None:
         raise OAuthError("unknown_credential_configuration",
                          "the credential_configuration_id is not one this issuer supports")
-    if config not in offer.configuration_ids:
+    offered = _offered(offer, config)
+    if offered is None:
         raise OAuthError("invalid_credential_request",
                          f"{config} is not offered to this access token")
-    return config
+    return offered
+
+
+def _offered(offer: CredentialOfferRecord, config: Any) -> str | None:
+    """The offer's configuration ``config`` names: itself, or, for a generic id, the offer's
+    per-achievement configuration of the same format (wallets and clients written before
+    per-achievement configurations ask with the generic ids). None if not offered."""
+    if not isinstance(config, str):
+        return None
+    if config in offer.configuration_ids:
+        return config
+    return next((c for c in offer.configuration_ids
+                 if generic_configuration_id(c) == config), None)
 
 
 def _proof_jwt(body: Mapping[str, Any]) -> Any:
@@ -283,7 +298,7 @@ def credential(services: Services, *, authorization: str | None, body: bytes
                                           "use the fresh c_nonce", c_nonce=new_nonce(services))
     try:
         record = deliver(services, offer, holder_did=proof.holder_did,
-                         fmt=CredentialFormat(CONFIGURATIONS[config]), channel="oid4vci")
+                         fmt=CredentialFormat(configuration_format(config)), channel="oid4vci")
     except BaseException:
         # Nothing was delivered: the wallet may try again with the same token.
         with services.db.session_scope() as session:

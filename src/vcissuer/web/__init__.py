@@ -17,6 +17,7 @@ from vcissuer.web.pages import (
     credential_preview,
     error_page,
     issuer_page,
+    offer_page,
     static_file,
     verify_page,
 )
@@ -29,6 +30,7 @@ __all__ = [
     "credential_page",
     "error_page",
     "issuer_page",
+    "offer_page",
     "verify_page",
     # downloads and assets
     "DOWNLOAD_KINDS",

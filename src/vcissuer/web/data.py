@@ -7,11 +7,15 @@ Kept to these read-only look-ups (candidates to move into :mod:`vcissuer.issuanc
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from vcissuer.issuance.context import Services
 from vcissuer.store import AchievementRepository, AuditRepository, IssuerRepository
 
-__all__ = ["achievement_issuer_slug", "issuer_slug", "withdrawn_at"]
+__all__ = ["achievement_issuer_slug", "current_achievements", "issuer_slug", "withdrawn_at"]
+
+# An issuer page lists at most this many achievements (newest last, as created).
+MAX_LISTED = 200
 
 _WITHDRAWALS = ("credential.revoke", "credential.suspend")
 
@@ -38,3 +42,17 @@ def withdrawn_at(services: Services, credential_id: str) -> datetime | None:
     with services.db.session_scope(read_only=True) as session:
         record = AuditRepository(session).latest(subject=credential_id, actions=_WITHDRAWALS)
         return record.at if record is not None else None
+
+
+def current_achievements(services: Services, slug: str) -> list[dict[str, Any]]:
+    """The published Achievement documents of the issuer with this slug, oldest first; a
+    retired one (when the store records retirement) is left out. Empty for an unknown slug."""
+    with services.db.session_scope(read_only=True) as session:
+        issuer = IssuerRepository(session).get_by_slug(slug)
+        if issuer is None:
+            return []
+        page = AchievementRepository(session).list(issuer_id=issuer.id, limit=MAX_LISTED)
+        return [{**record.document, "_uuid": record.id}
+                for record in page.items
+                if not getattr(record, "retired", None) and not getattr(record, "retired_at",
+                                                                        None)]

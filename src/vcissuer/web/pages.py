@@ -29,6 +29,8 @@ from vcissuer.issuance.context import Services
 from vcissuer.issuance.errors import NotFound
 from vcissuer.net import FetchRefused
 from vcissuer.verify import NotACredential, VerificationReport, Verifier, parse_credential_bytes
+from vcissuer.wallet.errors import ExchangeComplete, ExchangeError, ExchangeGone
+from vcissuer.wallet.exchanges import interaction_details
 from vcissuer.web import data
 from vcissuer.web.badge import badge_art, baked_png, baked_svg, colour_for, generated_svg
 from vcissuer.web.explain import State, explain
@@ -53,6 +55,7 @@ __all__ = [
     "credential_preview",
     "error_page",
     "issuer_page",
+    "offer_page",
     "static_file",
     "verify_page",
 ]
@@ -355,8 +358,43 @@ async def issuer_page(services: Services, slug: str) -> Page:
                          ("og:description", description), ("og:url", url)],
                      twitter=[("twitter:card", "summary"), ("twitter:title", view.name),
                               ("twitter:description", description)])
-    return Page(render("issuer.html", **chrome, view=view,
+    documents = await anyio.to_thread.run_sync(data.current_achievements, services, slug)
+    listed = []
+    for document in documents:
+        item = achievement_view(document, page=f"/achievements/{document['_uuid']}")
+        image, image_alt = _badge_image(item, document, view.name)
+        listed.append({"view": item, "image": image, "image_alt": image_alt,
+                       "summary": _short(item.description, 160)})
+    return Page(render("issuer.html", **chrome, view=view, achievements=listed,
                        did_document=f"/issuers/{slug}/did.json"))
+
+
+# --- a wallet offer, opened in a browser ---------------------------------------------------
+
+async def offer_page(services: Services, ref: str) -> Page:
+    """The interaction URL of an offer, opened in a browser: QR codes and buttons that take
+    the credential into a wallet, and what to do with a transaction code."""
+    try:
+        offer = await anyio.to_thread.run_sync(interaction_details, services, ref)
+    except ExchangeComplete:
+        return error_page(409, "This credential has already been added to a wallet. If that "
+                               "was not you, contact the issuer.",
+                          heading="Already collected")
+    except ExchangeGone as error:
+        why = "was replaced by a newer one" if "superseded" in error.type else "has expired"
+        return error_page(410, f"This offer {why}. Ask the issuer to send you a new one.",
+                          heading="This offer is no longer valid")
+    except ExchangeError:
+        return error_page(404, "There is no offer at this link. Check that you copied all of "
+                               "it, or ask the issuer to send it again.")
+    what = offer.achievement_name or "a credential"
+    title = f"Add {what} to your wallet"
+    chrome = _chrome(title=title, description=f"{offer.issuer_name} offers you {what}.",
+                     robots="noindex, nofollow")
+    return Page(render("offer.html", **chrome, offer=offer, what=what,
+                       expires=_now_text(offer.expires),
+                       oid4vci_qr=qr_data_uri(offer.oid4vci_link),
+                       lcw_qr=qr_data_uri(offer.lcw_link)))
 
 
 async def achievement_page(services: Services, achievement_id: str) -> Page:

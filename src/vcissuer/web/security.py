@@ -6,8 +6,8 @@ stylesheet and script, images from this origin or ``data:`` URIs, and forms post
 
 from __future__ import annotations
 
-__all__ = ["CONTENT_SECURITY_POLICY", "DOWNLOAD_HEADERS", "PAGE_HEADERS", "PREVIEW_HEADERS",
-           "STATIC_HEADERS"]
+__all__ = ["CONTENT_SECURITY_POLICY", "DOCS_HEADERS", "DOWNLOAD_HEADERS", "PAGE_HEADERS",
+           "PREVIEW_HEADERS", "STATIC_HEADERS"]
 
 CONTENT_SECURITY_POLICY = (
     "default-src 'none'; style-src 'self'; img-src 'self' data:; script-src 'self'; "
@@ -44,3 +44,17 @@ PREVIEW_HEADERS: dict[str, str] = {
     "X-Content-Type-Options": "nosniff",
     "Cache-Control": "public, max-age=300",
 }
+
+# The API documentation pages (vcissuer.web.docs): the pages' policy, plus what each tool needs.
+# Both fetch the OpenAPI document (and Swagger UI's "Try it out" sends requests) from this
+# origin: ``connect-src 'self'``. ReDoc injects its styles as <style> elements
+# (styled-components) and runs its search index in a worker made from a blob: URL, so on /redoc
+# only, styles may be inline and workers may come from blob:. Nothing is loaded from elsewhere.
+_DOCS_POLICY = CONTENT_SECURITY_POLICY + "; connect-src 'self'"
+DOCS_HEADERS: dict[str, dict[str, str]] = {
+    "swagger": {**PAGE_HEADERS, "Content-Security-Policy": _DOCS_POLICY},
+    "redoc": {**PAGE_HEADERS, "Content-Security-Policy": _DOCS_POLICY.replace(
+        "style-src 'self'", "style-src 'self' 'unsafe-inline'") + "; worker-src blob:"},
+}
+for _headers in DOCS_HEADERS.values():
+    _headers.pop("Vary")  # the same page for every client

@@ -277,6 +277,14 @@ def _achieved(result: Mapping[str, Any], definition: Mapping[str, Any] | None) -
         if required_level in order and level in order:
             return order.index(level) >= order.index(required_level)
         return None
+    allowed, value = definition.get("allowedValue"), result.get("value")
+    required_value = definition.get("requiredValue")
+    if isinstance(allowed, list) and required_value is not None:
+        # An ordered scale (LetterGrade, PerformanceLevel...): low to high (OB 3.0
+        # ResultDescription.allowedValue).
+        if value in allowed and required_value in allowed:
+            return allowed.index(value) >= allowed.index(required_value)
+        return None
     try:
         return float(result["value"]) >= float(definition["requiredValue"])
     except (KeyError, TypeError, ValueError):

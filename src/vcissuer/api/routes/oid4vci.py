@@ -20,6 +20,7 @@ from vcissuer.api.deps import CallerDep, ServicesDep
 from vcissuer.api.jsonbody import JsonBodyRoute
 from vcissuer.api.problems import PROBLEM_JSON
 from vcissuer.wallet import offers, oid4vci
+from vcissuer.wallet.display import displays
 from vcissuer.wallet.errors import DeliveryRefused, OAuthError
 from vcissuer.wallet.metadata import (
     PRE_AUTHORIZED_GRANT,
@@ -67,7 +68,9 @@ wallet = APIRouter(tags=["openid4vci"], route_class=OAuthRoute)
 @wallet.get("/.well-known/openid-credential-issuer",
             summary="OpenID4VCI Credential Issuer Metadata")
 async def credential_issuer_metadata(services: ServicesDep) -> JSONResponse:
-    return JSONResponse(issuer_metadata(Endpoints(services.base_url)),
+    issuers, achievements = await run_in_threadpool(displays, services)
+    return JSONResponse(issuer_metadata(Endpoints(services.base_url), issuers=issuers,
+                                        achievements=achievements),
                         headers={"Cache-Control": "public, max-age=300"})
 
 

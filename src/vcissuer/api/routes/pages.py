@@ -41,6 +41,7 @@ from vcissuer.web import (
     error_page,
     is_link_preview_agent,
     issuer_page,
+    offer_page,
     page_verifier,
     prefers_html,
     static_file,
@@ -154,6 +155,14 @@ async def issuer_html(slug: str, services: ServicesDep) -> HTMLResponse:
 @browser.get("/achievements/{achievement_id}")
 async def achievement_html(achievement_id: str, services: ServicesDep) -> HTMLResponse:
     return _html(await achievement_page(services, achievement_id))
+
+
+@browser.get("/interactions/{ref}")
+async def offer_html(ref: str, services: ServicesDep) -> HTMLResponse:
+    # The link is the learner's to collect with: never cached, never indexed.
+    page = await offer_page(services, ref)
+    return HTMLResponse(page.html, status_code=page.status,
+                        headers={**PAGE_HEADERS, "Cache-Control": "no-store"})
 
 
 @browser.get("/verify")

@@ -1,0 +1,226 @@
+"""Request examples for the OpenAPI document: one worked case, end to end.
+
+Northbridge University issues a 15-credit, FHEQ level 7 micro-credential, "Data Analysis with
+Python", to a learner who passed its assessment; then offers it to her wallet, verifies it,
+suspends, reinstates and revokes credentials. Every example validates against its operation's
+request schema and is accepted by the service (tests/api/test_openapi_examples.py sends each one,
+in this order, after putting in the ids a real run produces).
+
+Examples are attached after FastAPI generates the document (:func:`attach_examples`), keyed by
+operation, so the request models stay free of documentation data. The same step types the
+items of a batch: the model reads them as any JSON so that one bad record is rejected alone,
+but each one is an assessment record.
+"""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+__all__ = ["EXAMPLE_ACHIEVEMENT_ID", "EXAMPLE_BASE_URL", "EXAMPLE_CREDENTIAL_IDS",
+           "EXAMPLE_ISSUER_DID", "EXAMPLES", "attach_examples"]
+
+# Values a real run replaces: the service's base URL, and ids the service assigns.
+EXAMPLE_BASE_URL = "https://badges.northbridge.ac.uk"
+EXAMPLE_ISSUER_DID = "did:web:badges.northbridge.ac.uk:issuers:northbridge"
+EXAMPLE_ACHIEVEMENT_ID = "6f1c2a9e-3b7d-4e58-9a0c-1d2e3f4a5b6c"
+EXAMPLE_CREDENTIAL_IDS = ("0c9d8e7f-6a5b-4c3d-8e2f-1a0b9c8d7e6f",
+                          "1d0e9f8a-7b6c-4d5e-9f3a-2b1c0d9e8f7a")
+
+_ISSUER = {
+    "slug": "northbridge",
+    "name": "Northbridge University",
+    "url": "https://www.northbridge.ac.uk",
+    "email": "microcredentials@northbridge.ac.uk",
+    "description": "Short, credit-bearing courses for professionals, assessed and quality "
+                   "assured like our degrees.",
+    "didMethod": "web",
+    "revocationList": False,
+}
+
+_ISSUER_PATCH = {
+    "description": "Credit-bearing micro-credentials from Northbridge University's Centre for "
+                   "Professional Learning.",
+    "url": "https://www.northbridge.ac.uk/professional-learning",
+}
+
+_ACHIEVEMENT = {
+    "name": "Data Analysis with Python",
+    "description": "Clean, analyse and visualise real-world tabular data with Python, pandas "
+                   "and matplotlib, and report the findings to a non-specialist audience.",
+    "criteria": {
+        "id": "https://www.northbridge.ac.uk/micro/data-analysis-python#assessment",
+        "narrative": "Pass the assessed data-analysis project: at least 50% for the analysis "
+                     "and a 'Pass' or better for the written report."},
+    "achievementType": "MicroCredential",
+    "creditsAvailable": 15,
+    "creditScheme": {"targetName": "UK Credit (CATS)", "targetFramework": "CATS",
+                     "targetUrl": "https://www.qaa.ac.uk/docs/qaa/quality-code/"
+                                  "higher-education-credit-framework-for-england.pdf"},
+    "alignment": [{"targetName": "FHEQ level 7 (Master's degree)", "targetFramework": "FHEQ",
+                   "targetCode": "7",
+                   "targetUrl": "https://www.qaa.ac.uk/the-quality-code/"
+                                "qualifications-frameworks"}],
+    "resultDescription": [
+        {"key": "lo1", "name": "Clean, reshape and analyse tabular data with pandas",
+         "resultType": "Percent", "requiredValue": "50", "valueMin": "0", "valueMax": "100"},
+        {"key": "lo2", "name": "Communicate findings with clear visualisations",
+         "resultType": "RubricCriterionLevel",
+         "rubricCriterionLevel": [
+             {"key": "fail", "name": "Not yet", "description": "Findings unclear or unsupported."},
+             {"key": "pass", "name": "Pass", "description": "Findings clear and supported."},
+             {"key": "distinction", "name": "Distinction",
+              "description": "Findings compelling, with limitations discussed."}],
+         "requiredLevel": "pass"},
+        {"key": "grade", "name": "Overall grade", "resultType": "LetterGrade",
+         "allowedValue": ["Fail", "Pass", "Merit", "Distinction"], "requiredValue": "Pass"},
+    ],
+    "tag": ["data analysis", "Python", "pandas"],
+    "humanCode": "DATA7015",
+    "fieldOfStudy": "Data Science",
+    "inLanguage": "en-GB",
+    "version": "2025.1",
+    "revocable": True,
+    "suspendable": True,
+}
+
+
+def _assessment(ref: str, email: str, name: str, analysis: str, report: str,
+                grade: str) -> dict[str, Any]:
+    return {
+        "achievementId": EXAMPLE_ACHIEVEMENT_ID,
+        "recipient": {"email": email, "name": name},
+        "results": [{"resultDescription": "lo1", "value": analysis},
+                    {"resultDescription": "lo2", "achievedLevel": report},
+                    {"resultDescription": "grade", "value": grade}],
+        "creditsEarned": 15,
+        "activityStartDate": "2025-01-13T09:00:00Z",
+        "activityEndDate": "2025-03-28T17:00:00Z",
+        "evidence": [{"id": f"https://vle.northbridge.ac.uk/submissions/{ref}",
+                      "name": "Assessed project: analysis of city cycle-hire data",
+                      "genre": "Project report"}],
+        "validUntil": "2030-03-31T00:00:00Z",
+        "assessmentRef": ref,
+        "format": "ldp",
+    }
+
+
+_ASSESSMENT = _assessment("DATA7015-2025S2-0042", "ada.lovelace@example.org", "Ada Lovelace",
+                          "72", "distinction", "Merit")
+_SECOND = _assessment("DATA7015-2025S2-0043", "alan.turing@example.org", "Alan Turing",
+                      "64", "pass", "Pass")
+_THIRD = _assessment("DATA7015-2025S2-0044", "grace.hopper@example.org", "Grace Hopper",
+                     "81", "distinction", "Distinction")
+
+_OPEN_BADGE = {
+    "@context": ["https://www.w3.org/ns/credentials/v2",
+                 "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"],
+    "id": "urn:uuid:5b1f6c2e-8d3a-4f7b-9e0c-2a4d6f8b0c1e",
+    "type": ["VerifiableCredential", "OpenBadgeCredential"],
+    "name": "Data Analysis with Python",
+    "issuer": {"id": EXAMPLE_ISSUER_DID, "type": ["Profile"], "name": "Northbridge University"},
+    "validFrom": "2025-04-01T00:00:00Z",
+    "credentialSubject": {
+        "type": ["AchievementSubject"],
+        "identifier": [{"type": "IdentityObject", "identityType": "studentId",
+                        "hashed": False, "identityHash": "N2025-0042"}],
+        "achievement": {
+            "id": f"{EXAMPLE_BASE_URL}/achievements/{EXAMPLE_ACHIEVEMENT_ID}",
+            "type": ["Achievement"],
+            "achievementType": "MicroCredential",
+            "name": "Data Analysis with Python",
+            "description": "Clean, analyse and visualise real-world tabular data with Python.",
+            "criteria": {"narrative": "Pass the assessed data-analysis project."},
+            "creditsAvailable": 15,
+        },
+        "creditsEarned": 15,
+    },
+}
+
+_REASON = {"reason": "Academic misconduct confirmed by the university's panel on 2 May 2025."}
+_SUSPEND = {"reason": "Under review by the academic integrity panel."}
+_REINSTATE = {"reason": "The academic integrity panel found no case to answer."}
+_PLACEHOLDER_JWT = ("eyJhbGciOiJFZERTQSIsInR5cCI6Im9wZW5pZDR2Y2ktcHJvb2Yrand0Iiwia2lkIjoiZGlk"
+                    "OmtleTp6Nk1rLi4uIn0.eyJhdWQiOiJodHRwczovL2JhZGdlcy5ub3J0aGJyaWRnZS5hYy51"
+                    "ayIsImlhdCI6MTc0MzUwMDAwMCwibm9uY2UiOiIuLi4ifQ.c2lnbmF0dXJl")
+
+
+def _example(summary: str, value: Any) -> dict[str, Any]:
+    return {"summary": summary, "value": value}
+
+
+# (method, path) -> named examples of the request body.
+EXAMPLES: dict[tuple[str, str], dict[str, dict[str, Any]]] = {
+    ("post", "/issuers"): {"university": _example(
+        "A university issuing micro-credentials", _ISSUER)},
+    ("patch", "/issuers/{slug}"): {"profile": _example(
+        "Change the description and web page", _ISSUER_PATCH)},
+    ("post", "/issuers/{slug}/achievements"): {"micro-credential": _example(
+        "A 15-credit FHEQ level 7 micro-credential with three assessed outcomes",
+        _ACHIEVEMENT)},
+    ("post", "/issuers/{slug}/credentials"): {"passed": _example(
+        "A learner who passed: results for each outcome, credits, evidence", _ASSESSMENT)},
+    ("post", "/issuers/{slug}/credentials/batch"): {"cohort": _example(
+        "Two learners of the same cohort", {"items": [_SECOND, _THIRD]})},
+    ("post", "/credentials/issue"): {"open-badge": _example(
+        "Sign an Open Badges 3.0 credential made by the caller",
+        {"credential": _OPEN_BADGE, "options": {"issuerSlug": "northbridge", "format": "ldp"}})},
+    ("post", "/issuers/{slug}/credentials/{credential_id}/suspend"): {"review": _example(
+        "Suspend while a case is reviewed", _SUSPEND)},
+    ("post", "/issuers/{slug}/credentials/{credential_id}/reinstate"): {"cleared": _example(
+        "Reinstate after the review", _REINSTATE)},
+    ("post", "/issuers/{slug}/credentials/{credential_id}/revoke"): {"misconduct": _example(
+        "Revoke, saying why", _REASON)},
+    ("post", "/issuers/{slug}/credentials/status"): {"cohort": _example(
+        "Revoke several credentials at once", {
+            "action": "revoke", "ids": list(EXAMPLE_CREDENTIAL_IDS),
+            "reason": "Awarded in error: the module board had not yet confirmed the marks."})},
+    ("post", "/issuers/{slug}/offers"): {"wallet": _example(
+        "Offer the credential to the learner's wallet, with a transaction code", {
+            "assessment": _assessment("DATA7015-2025S2-0045", "katherine.johnson@example.org",
+                                      "Katherine Johnson", "77", "pass",
+                                      "Merit"),
+            "issue": "on-redemption", "txCode": True, "expiresIn": 604800})},
+    ("post", "/oid4vci/token"): {"pre-authorized": _example(
+        "A wallet redeems the offer's pre-authorized code, with the transaction code", {
+            "grant_type": "urn:ietf:params:oauth:grant-type:pre-authorized_code",
+            "pre-authorized_code": "SplxlOBeZQQYbYS6WxSbIA",
+            "tx_code": "493536"})},
+    ("post", "/oid4vci/credential"): {"proof": _example(
+        "The credential, bound to the key of the wallet's proof", {
+            "credential_configuration_id": "OpenBadgeCredential_ldp_vc",
+            "proofs": {"jwt": [_PLACEHOLDER_JWT]}})},
+    ("post", "/exchanges/{ref}"): {"did-auth": _example(
+        "The wallet answers the DIDAuth request with a signed presentation", {
+            "verifiablePresentation": {
+                "@context": ["https://www.w3.org/ns/credentials/v2"],
+                "type": ["VerifiablePresentation"],
+                "holder": "did:key:z6MkhaXgBZDvotDkL5257faiztiGiC2QtKLGpbnnEGta2doK"}})},
+    ("post", "/credentials/verify"): {"open-badge": _example(
+        "Verify a credential as received (JSON-LD with its proof, or a VC-JWT)",
+        {"verifiableCredential": _OPEN_BADGE, "options": {}})},
+    ("post", "/presentations/verify"): {"presentation": _example(
+        "Verify a presentation and the credentials in it", {
+            "verifiablePresentation": {
+                "@context": ["https://www.w3.org/ns/credentials/v2"],
+                "type": ["VerifiablePresentation"],
+                "verifiableCredential": [_OPEN_BADGE]},
+            "options": {}})},
+    ("post", "/verify/url"): {"badge-page": _example(
+        "Verify the credential at its public URL",
+        {"url": f"{EXAMPLE_BASE_URL}/credentials/{EXAMPLE_CREDENTIAL_IDS[0]}"})},
+}
+
+
+def attach_examples(spec: dict[str, Any]) -> None:
+    """Put :data:`EXAMPLES` on their operations' request bodies; type the batch items."""
+    for (method, path), examples in EXAMPLES.items():
+        operation = spec.get("paths", {}).get(path, {}).get(method)
+        if operation is None or "requestBody" not in operation:
+            continue
+        for media in operation["requestBody"].get("content", {}).values():
+            media["examples"] = copy.deepcopy(examples)
+    batch = spec.get("components", {}).get("schemas", {}).get("BatchIn", {})
+    items = batch.get("properties", {}).get("items")
+    if isinstance(items, dict) and items.get("type") == "array" and not items.get("items"):
+        items["items"] = {"$ref": "#/components/schemas/AssessmentIn"}

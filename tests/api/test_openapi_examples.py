@@ -1,0 +1,175 @@
+"""Every request example in the OpenAPI document validates against its own schema and is
+accepted by the service.
+
+The examples (vcissuer.api.examples) tell one story; this test plays it through the real ASGI app
+in the same order: create the issuer, the achievement, issue, verify, suspend, reinstate and
+revoke, offer to a wallet and redeem. Only what a real run decides is put in: the service's
+base URL, the ids it assigns, and the secrets and signatures of the wallet protocols (a
+pre-authorized code, a transaction code, a proof JWT, a signed presentation).
+
+OpenAPI 3.1 section 4.8.14 (Media Type Object): an example SHOULD match the media type's schema.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from typing import Any
+
+import jsonschema
+import pytest
+from fastapi.testclient import TestClient
+
+from tests.api.conftest import BASE_URL, api_key, bearer
+from tests.wallet.flow import c_nonce
+from tests.wallet.holder import Holder
+from vcissuer.api.app import create_app
+from vcissuer.api.examples import (
+    EXAMPLE_ACHIEVEMENT_ID,
+    EXAMPLE_BASE_URL,
+    EXAMPLE_CREDENTIAL_IDS,
+    EXAMPLE_ISSUER_DID,
+    EXAMPLES,
+)
+from vcissuer.issuance.context import Services
+from vcissuer.web import page_verifier
+
+METHODS = ("get", "put", "post", "delete", "patch")
+
+
+@pytest.fixture
+def app_client(services: Services) -> Iterator[TestClient]:
+    app = create_app(services)
+    # Verification reads this service's own DID documents and status lists locally.
+    app.state.verifier = page_verifier(services)
+    with TestClient(app) as client:
+        yield client
+
+
+def _request_bodies(spec: dict[str, Any]) -> Iterator[tuple[str, str, str, dict[str, Any]]]:
+    for path, item in spec["paths"].items():
+        for method in METHODS:
+            body = item.get(method, {}).get("requestBody")
+            if body is not None:
+                for media, content in body["content"].items():
+                    yield method, path, media, content
+
+
+def _example(method: str, path: str) -> Any:
+    (example,) = EXAMPLES[(method, path)].values()
+    return example["value"]
+
+
+def test_every_request_body_has_an_example_valid_against_its_schema(app_client) -> None:
+    spec = app_client.app.openapi()
+    # Resolve $refs against the document itself (components/schemas).
+    registry_root = {"components": spec["components"]}
+    seen = 0
+    for method, path, media, content in _request_bodies(spec):
+        examples = content.get("examples")
+        assert examples, f"{method.upper()} {path} ({media}) has no example"
+        for name, example in examples.items():
+            schema = {**content["schema"], "components": registry_root["components"]}
+            errors = [e.message for e in
+                      jsonschema.Draft202012Validator(schema).iter_errors(example["value"])]
+            assert errors == [], f"{method.upper()} {path} example {name}: {errors}"
+            seen += 1
+    assert seen == len(EXAMPLES)
+
+
+def test_batch_items_are_typed(app_client) -> None:
+    items = app_client.app.openapi()["components"]["schemas"]["BatchIn"]["properties"]["items"]
+    assert items["items"] == {"$ref": "#/components/schemas/AssessmentIn"}
+
+
+def _ours(value: Any, ids: dict[str, str]) -> Any:
+    """The example with this run's base URL and ids in place of the example's."""
+    text = json.dumps(value)
+    text = text.replace(EXAMPLE_ISSUER_DID, "did:web:testserver:issuers:northbridge")
+    text = text.replace(EXAMPLE_BASE_URL, BASE_URL)
+    for old, new in ids.items():
+        text = text.replace(old, new)
+    return json.loads(text)
+
+
+def test_every_example_is_accepted_by_the_service(app_client, services: Services) -> None:
+    client = app_client
+    admin = bearer(api_key(services))
+    ids: dict[str, str] = {}
+    sent: set[tuple[str, str]] = set()
+
+    def send(method: str, path: str, *, headers: dict[str, str] | None = None,
+             status: int = 200, body: Any = None, **params: str) -> dict[str, Any]:
+        value = body if body is not None else _ours(_example(method, path), ids)
+        response = client.request(method.upper(), path.format(**params), headers=headers,
+                                  **({"data": value} if path == "/oid4vci/token"
+                                     else {"json": value}))
+        assert response.status_code == status, (method, path, response.text)
+        sent.add((method, path))
+        return response.json()
+
+    issuer = send("post", "/issuers", headers=admin, status=201)
+    assert issuer["did"] == "did:web:testserver:issuers:northbridge"
+    slug = issuer["slug"]
+    lms = bearer(api_key(services, issuer_slug=slug))
+    send("patch", "/issuers/{slug}", headers=lms, slug=slug)
+    achievement = send("post", "/issuers/{slug}/achievements", headers=lms, status=201,
+                       slug=slug)
+    ids[EXAMPLE_ACHIEVEMENT_ID] = achievement["id"]
+
+    issued = send("post", "/issuers/{slug}/credentials", headers=lms, status=201, slug=slug)
+    assert issued["state"] == "active"
+    batch = send("post", "/issuers/{slug}/credentials/batch", headers=lms, slug=slug)
+    assert batch["issued"] == 2 and batch["rejected"] == 0, batch
+    for old, item in zip(EXAMPLE_CREDENTIAL_IDS, batch["items"], strict=True):
+        ids[old] = item["credential_id"] if "credential_id" in item else item["credentialId"]
+    send("post", "/credentials/issue", headers=lms, status=201)
+
+    # Verification, while the credential is valid: the example credential is replaced by the
+    # one just issued (the example's has no proof of ours).
+    credential = issued["credential"]
+    verified = send("post", "/credentials/verify",
+                    body={**_example("post", "/credentials/verify"),
+                          "verifiableCredential": credential})
+    assert verified["verified"] is True
+    example_vp = _example("post", "/presentations/verify")
+    send("post", "/presentations/verify", body={**example_vp, "verifiablePresentation": {
+        **example_vp["verifiablePresentation"], "verifiableCredential": [credential]}})
+    ids[EXAMPLE_CREDENTIAL_IDS[0]] = issued["id"]
+    send("post", "/verify/url")
+
+    one = {"slug": slug, "credential_id": issued["id"]}
+    send("post", "/issuers/{slug}/credentials/{credential_id}/suspend", headers=lms, **one)
+    send("post", "/issuers/{slug}/credentials/{credential_id}/reinstate", headers=lms, **one)
+    send("post", "/issuers/{slug}/credentials/{credential_id}/revoke", headers=lms, **one)
+    ids[EXAMPLE_CREDENTIAL_IDS[0]] = batch["items"][0]["credentialId"]
+    send("post", "/issuers/{slug}/credentials/status", headers=lms, slug=slug)
+
+    # The wallet's side: the offer as in the example, then the protocol with this run's secrets.
+    offer = send("post", "/issuers/{slug}/offers", headers=lms, status=201, slug=slug)
+    token = send("post", "/oid4vci/token", body={
+        **_example("post", "/oid4vci/token"), "pre-authorized_code": offer["preAuthorizedCode"],
+        "tx_code": offer["txCode"]})
+    holder = Holder.ed25519()
+    proof = holder.proof(aud=BASE_URL, nonce=c_nonce(client))
+    response = client.post("/oid4vci/credential",
+                           headers={"Authorization": f"Bearer {token['access_token']}"},
+                           json={**_example("post", "/oid4vci/credential"),
+                                 "proofs": {"jwt": [proof]}})
+    assert response.status_code == 200, response.text
+    sent.add(("post", "/oid4vci/credential"))
+
+    second = client.post(f"/issuers/{slug}/offers", headers=lms, json=_ours(
+        {**_example("post", "/issuers/{slug}/offers"), "txCode": False}, ids) | {
+        "assessment": {**_ours(_example("post", "/issuers/{slug}/offers"), ids)["assessment"],
+                       "assessmentRef": "DATA7015-2025S2-0046"}})
+    assert second.status_code == 201, second.text
+    path = second.json()["exchangeUrl"].removeprefix(BASE_URL)
+    request = client.post(path).json()["verifiablePresentationRequest"]
+    presentation = holder.presentation(challenge=request["challenge"], domain=request["domain"])
+    assert _example("post", "/exchanges/{ref}").keys() == {"verifiablePresentation"}
+    response = client.post(path, json={"verifiablePresentation": presentation})
+    assert response.status_code == 200, response.text
+    sent.add(("post", "/exchanges/{ref}"))
+
+    assert sent == set(EXAMPLES)
