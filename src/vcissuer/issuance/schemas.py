@@ -84,7 +84,9 @@ class Body(BaseModel):
 
 
 class ImageIn(Body):
+    # OB 3.0 Image: "type" is required ("Image"); given for the caller when left out.
     id: str = Field(description="http(s) URL or data:image/... URI of a PNG or SVG")
+    type: Literal["Image"] = "Image"
     caption: ShortText | None = None
 
     _check = field_validator("id")(classmethod(lambda cls, v: _url_or_data(v)))
