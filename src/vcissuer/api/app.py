@@ -86,7 +86,8 @@ def create_app(services: Services, *, max_body_bytes: int = 4 * 1024 * 1024,
     # Innermost first (outermost last): the nesting of a JSON body is measured once its size
     # is known to fit.
     app.add_middleware(JsonNestingLimit)
-    # Then the body size, admission of anonymous work, and the rate limit per client.
+    # Then the body size (each route's cap: ROUTE_BODY_CAPS in api/limits.py), admission of
+    # anonymous work, and the rate limit per client.
     app.add_middleware(BodySizeLimit, max_bytes=max_body_bytes)
     app.add_middleware(AdmissionControl)
     app.add_middleware(RateLimit, limits=rate_limits, trusted_proxies=trusted_proxies)
@@ -96,7 +97,7 @@ def create_app(services: Services, *, max_body_bytes: int = 4 * 1024 * 1024,
     def openapi() -> dict[str, Any]:
         if app.openapi_schema is None:
             document_problems(generate(), limited_paths=PUBLIC_LIMITED_PATHS,
-                              admitted_paths=ANONYMOUS_PATHS)
+                              admitted_paths=ANONYMOUS_PATHS, max_body_bytes=max_body_bytes)
         return app.openapi_schema or {}
 
     app.openapi = openapi  # type: ignore[method-assign]
