@@ -181,6 +181,8 @@ def test_an_ob_credential_with_an_embedded_image_fits_the_credential_cap(
                          json=assessment(achievement["id"]))
     assert issued.status_code == 201, issued.text
     credential = issued.json()["credential"]
+    # OB 3.0 Image: "type" is required; the service adds it when the caller leaves it out.
+    assert credential["credentialSubject"]["achievement"]["image"] == {**image, "type": "Image"}
     body = json.dumps({"verifiableCredential": credential}).encode()
     assert 512 * KIB < len(body) <= _CAPS["POST /credentials/verify"].max_bytes
     response = client.post("/credentials/verify", content=body,
