@@ -56,7 +56,7 @@ def test_must_successfully_issue_a_credential(client, setup) -> None:
     assert "@context" in vc and "VerifiableCredential" in vc["type"]
     assert isinstance(vc["id"], str) and vc["issuer"] == did
     assert isinstance(vc["credentialSubject"], dict) and vc["credentialSubject"]
-    assert vc["proof"]
+    assert isinstance(vc["proof"], dict)  # issuedVc.proof.should.be.an('object')
     document = client.get("/issuers/uni/did.json").json()
     assert verify_credential(vc, resolver=StaticResolver({document["id"]: document})).verified
 

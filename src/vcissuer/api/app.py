@@ -95,7 +95,8 @@ def create_app(services: Services, *, max_body_bytes: int = 4 * 1024 * 1024,
 
     # Innermost first (outermost last): anonymous work is admitted once its body is in (a slow
     # upload holds no share); the nesting of a JSON body is measured once its size is known to
-    # fit; then the body size, and the rate limit per client.
+    # fit; then the body size (each route's cap: ROUTE_BODY_CAPS in api/limits.py), and the
+    # rate limit per client.
     app.add_middleware(AdmissionControl)
     app.add_middleware(JsonNestingLimit)
     app.add_middleware(BodySizeLimit, max_bytes=max_body_bytes)
@@ -108,7 +109,7 @@ def create_app(services: Services, *, max_body_bytes: int = 4 * 1024 * 1024,
         if app.openapi_schema is None:
             spec = generate()
             document_problems(spec, limited_paths=PUBLIC_LIMITED_PATHS,
-                              admitted_paths=ANONYMOUS_PATHS)
+                              admitted_paths=ANONYMOUS_PATHS, max_body_bytes=max_body_bytes)
             attach_examples(spec)
         return app.openapi_schema or {}
 

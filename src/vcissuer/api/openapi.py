@@ -17,6 +17,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from vcissuer.api.limits import ROUTE_BODY_CAPS, BodyCap, body_cap
 from vcissuer.api.problems import PROBLEM_JSON
 
 __all__ = ["FieldProblem", "ProblemDetails", "document_problems"]
@@ -64,6 +65,22 @@ def _is_default_422(response: dict[str, Any]) -> bool:
     return schema.get("$ref") == _DEFAULT_422
 
 
+def _size(count: int) -> str:
+    for unit, size in (("MiB", 1024 * 1024), ("KiB", 1024)):
+        if count >= size and count % size == 0:
+            return f"{count // size} {unit}"
+    return f"{count:,} bytes"
+
+
+def _document_413(responses: dict[str, Any], cap: int, default: int) -> None:
+    """The 413 names the route's body cap (api/limits.py)."""
+    where = ("this route's cap" if cap != default
+             else "VCISSUER_MAX_BODY_BYTES, the cap of routes without one of their own")
+    responses["413"] = {
+        "description": f"the request body is larger than {_size(cap)} ({cap} bytes: {where})",
+        "content": _problem_content()}
+
+
 def _document_operation(path: str, operation: dict[str, Any],
                         limited: bool, admitted: bool = False) -> None:
     responses: dict[str, Any] = operation.setdefault("responses", {})
@@ -95,20 +112,27 @@ def _document_operation(path: str, operation: dict[str, Any],
 
 
 def document_problems(spec: dict[str, Any], *, limited_paths: Sequence[str] = (),
-                      admitted_paths: Sequence[str] = ()) -> None:
-    """Rewrite ``spec`` in place so that every 4xx is documented as problem+json, and the
-    503 of ``admitted_paths`` (admission control, :mod:`vcissuer.api.admission`)."""
+                      admitted_paths: Sequence[str] = (), max_body_bytes: int = 4 * 1024 * 1024,
+                      body_caps: Sequence[BodyCap] = ROUTE_BODY_CAPS) -> None:
+    """Rewrite ``spec`` in place so that every 4xx is documented as problem+json, the 503 of
+    ``admitted_paths`` (admission control, :mod:`vcissuer.api.admission`), and the 413 of
+    every operation taking a body with its cap (``body_caps``, else ``max_body_bytes``)."""
     for path, item in spec.get("paths", {}).items():
+        own_format = path.startswith(_OWN_ERROR_FORMAT)
         limited = any(path == p or path.startswith(p + "/") for p in limited_paths)
         admitted = any(path == p or path.startswith(p + "/") for p in admitted_paths)
         for method in _METHODS:
             if method not in item:
                 continue
-            if not path.startswith(_OWN_ERROR_FORMAT):
+            if not own_format:
                 _document_operation(path, item[method], limited, admitted)
             elif limited:  # the rate limit answers before the protocol: a problem, too
                 item[method].setdefault("responses", {}).setdefault("429", {
                     "description": _DESCRIPTIONS["429"], "content": _problem_content()})
+            if "requestBody" in item[method]:  # a 413 is problem+json on every route
+                _document_413(item[method].setdefault("responses", {}),
+                              body_cap(method.upper(), path, max_body_bytes, body_caps),
+                              max_body_bytes)
     schemas = spec.setdefault("components", {}).setdefault("schemas", {})
     schemas.update(ProblemDetails.model_json_schema(
         ref_template="#/components/schemas/{model}").pop("$defs", {}))

@@ -128,7 +128,7 @@ class ImageIn(Body):
 
     id: Line = Field(description="http(s) URL, or a data:image/png or data:image/svg+xml URI "
                                 "(stored and served from this service)")
-    type: Literal["Image"] | None = None
+    type: Literal["Image"] = "Image"
     caption: ShortText | None = None
 
     _check = field_validator("id")(classmethod(lambda cls, v: _url_or_data(v)))

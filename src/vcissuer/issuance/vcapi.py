@@ -21,8 +21,9 @@ from vcissuer.issuance.errors import FieldError, NotFound, Rejected
 from vcissuer.issuance.issuers import load_issuer
 from vcissuer.issuance.jwt_output import jwt_field_errors, vc_api_jwt
 from vcissuer.issuance.schemas import VcApiIssueIn
-from vcissuer.issuance.signing import sign_credential
+from vcissuer.issuance.signing import serialize, sign_credential
 from vcissuer.issuance.vcapi_status import attach_requested_status, vc_api_id
+from vcissuer.proofs.jose import profile_for
 from vcissuer.store import (
     CredentialFormat,
     CredentialRecord,
@@ -32,7 +33,11 @@ from vcissuer.store import (
 )
 from vcissuer.verify import issuer_id as issuer_of
 
-__all__ = ["check_credential_shape", "issue_caller_credential", "with_issuance_date"]
+__all__ = ["check_credential_shape", "issue_caller_credential", "single_proof_as_object",
+           "with_issuance_date"]
+
+# The 1EdTech contexts: Open Badges 3.0 and CLR 2.0.
+_1EDTECH_CONTEXTS = ("https://purl.imsglobal.org/spec/ob/", "https://purl.imsglobal.org/spec/clr/")
 
 
 def _is_url(value: Any) -> bool:
@@ -152,6 +157,34 @@ def with_issuance_date(credential: dict[str, Any], now: datetime) -> dict[str, A
     return credential
 
 
+def _is_open_badge_or_clr(credential: Mapping[str, Any]) -> bool:
+    """An Open Badges or CLR credential: by type (as its VC-JWT profile is chosen) or by an
+    OB/CLR ``@context``."""
+    if profile_for(credential) == "ob":
+        return True
+    contexts = credential.get("@context")
+    return any(isinstance(c, str) and c.startswith(_1EDTECH_CONTEXTS)
+               for c in (contexts if isinstance(contexts, list) else [contexts]))
+
+
+def single_proof_as_object(signed: str) -> str:
+    """The signed JSON credential with a lone proof as an object, unless OB/CLR.
+
+    VC Data Integrity section 2.1: ``proof`` "MUST be either a single object, or an unordered
+    set of objects"; the reference issuer and the CCG vc-api issuer suite
+    (``proof.should.be.an('object')``) expect the object for one proof. The OB 3.0 and CLR 2.0
+    JSON Schemas require an array, so their credentials keep it. The proof signs the document
+    without ``proof``, so its shape does not touch the signature.
+    """
+    document = json.loads(signed)
+    proof = document.get("proof")
+    if (isinstance(proof, list) and len(proof) == 1 and isinstance(proof[0], dict)
+            and not _is_open_badge_or_clr(document)):
+        document["proof"] = proof[0]
+        return serialize(document)
+    return signed
+
+
 def issue_caller_credential(services: Services, body: VcApiIssueIn, *, caller: Caller,
                             idempotency_key: str | None = None) -> dict[str, Any]:
     """Sign ``body.credential`` for an issuer the caller may use; store it as issued."""
@@ -206,6 +239,8 @@ def issue_caller_credential(services: Services, body: VcApiIssueIn, *, caller: C
             raise Rejected("the credential is not valid JSON-LD",
                            errors=[FieldError(_jsonld_error_field(credential, error), "jsonld",
                                               error.message)]) from None
+        if body.options.format == "ldp":
+            signed = single_proof_as_object(signed)
         now = services.clock()
         record = CredentialRecord(
             id=new_id(), issuer_id=issuer.id, achievement_id=None, recipient_hash=None,

@@ -19,6 +19,7 @@ from vcissuer.verify.report import (
 )
 from vcissuer.verify.retrieval import Retrieval, Retriever, credentials_in
 from vcissuer.verify.service import (
+    MAX_CREDENTIAL_BYTES,
     FetchedCredential,
     NotACredential,
     Verifier,
@@ -48,6 +49,7 @@ __all__ = [
     "Verdict",
     "VerificationReport",
     # network half
+    "MAX_CREDENTIAL_BYTES",
     "FetchedCredential",
     "NotACredential",
     "Retrieval",

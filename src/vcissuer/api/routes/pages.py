@@ -25,6 +25,7 @@ from starlette.types import Scope
 
 from vcissuer.api.admission import anonymous_limiter
 from vcissuer.api.deps import ServicesDep
+from vcissuer.api.limits import BodyTooLarge
 from vcissuer.issuance.errors import IssuanceError, NotFound
 from vcissuer.verify import Verifier
 from vcissuer.web import (
@@ -69,6 +70,8 @@ class PageRoute(APIRoute):
         async def with_error_pages(request: Request) -> Response:
             try:
                 return await handler(request)
+            except BodyTooLarge:
+                raise  # answered with 413 by api/limits.py
             except NotFound as error:
                 return _html(error_page(404, error.message))
             except IssuanceError as error:
