@@ -23,6 +23,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
     text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
@@ -210,6 +211,11 @@ class StatusListRecord(Base):
     size: Mapped[int] = mapped_column(Integer)
     # Bits per entry (BSL ``statusSize``); 1 for every list made before multi-bit status.
     status_size: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+    # Shadow-bit layout (docs/DESIGN.md, status entries): credentials get only indices in
+    # [size/2, size), and bit position i mirrors whether entry i is non-zero, for readers
+    # that ignore statusSize. False for every list made before migration 0005_shadow.
+    shadow: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    # Indices given out; a shadow list is full at size/2.
     allocated: Mapped[int] = mapped_column(Integer, default=0)
     # Uncompressed; index 0 is the most significant bit of the first byte.
     bitstring: Mapped[bytes] = mapped_column(LargeBinary)

@@ -5,6 +5,16 @@ Allocation holds the issuer row lock (FOR NO KEY UPDATE on PostgreSQL; SQLite's 
 so per issuer one allocation runs at a time across all workers; the primary key of
 ``status_list_indices`` refuses a repeated index even if that reasoning were ever wrong.
 Allocate a whole batch in one call, in its own short transaction before signing.
+
+Shadow bits: a list of N entries of 2 or more bits whose purpose fails any non-zero value
+(revocation, suspension) is made with ``shadow`` set. Its credentials get indices in
+[N/2, N) only; whenever entry i's value is written, bit *position* i is also set to whether
+the value is non-zero. A reader that ignores ``statusSize`` and reads the one bit at
+``statusListIndex`` (as @digitalbazaar/vc-bitstring-status-list 2.0.1 does) then sees a
+suspended or revoked credential as set. Bit position i (N/2 <= i < N) lies in entry
+floor(i / statusSize) < N/2, which no credential is ever given, and the credentials' own bits
+(positions from N/2 x statusSize >= N on) never overlap the shadow bits (below N). Such a
+list holds N/2 credentials. docs/DESIGN.md, status entries.
 """
 
 from __future__ import annotations
@@ -30,8 +40,8 @@ from vcissuer.store.records import (
 )
 from vcissuer.store.repositories.base import Repository, lock_issuer
 
-__all__ = ["StatusKind", "StatusListRepository", "StatusSlot", "apply_bits", "get_bit",
-           "get_status"]
+__all__ = ["StatusKind", "StatusListRepository", "StatusSlot", "apply_bits", "capacity",
+           "first_index", "get_bit", "get_status", "uses_shadow_bits"]
 
 # Keep IN (...) lists well under every driver's parameter limit.
 _CHUNK = 500
@@ -44,6 +54,22 @@ class StatusKind(NamedTuple):
 
     purpose: StatusPurpose
     status_size: int = 1
+
+
+def uses_shadow_bits(purpose: StatusPurpose, status_size: int) -> bool:
+    """Whether a new list of ``purpose`` and ``status_size`` bits per entry gets shadow bits:
+    multi-bit lists of a purpose whose every non-zero value fails a credential."""
+    return status_size > 1 and purpose in (StatusPurpose.REVOCATION, StatusPurpose.SUSPENSION)
+
+
+def first_index(status_list: StatusListRecord) -> int:
+    """The lowest index a credential may be given on ``status_list``."""
+    return status_list.size // 2 if status_list.shadow else 0
+
+
+def capacity(status_list: StatusListRecord) -> int:
+    """How many credentials ``status_list`` holds (half its entries with shadow bits)."""
+    return status_list.size - first_index(status_list)
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,7 +115,7 @@ class StatusListRepository(Repository):
         while len(slots) < count:
             status_list = self._open_list(issuer_id=issuer_id, purpose=purpose,
                                           status_size=status_size)
-            take = min(count - len(slots), status_list.size - status_list.allocated)
+            take = min(count - len(slots), capacity(status_list) - status_list.allocated)
             indices = self._pick_free(status_list, take)
             now = self._now()
             self.session.execute(
@@ -108,6 +134,10 @@ class StatusListRepository(Repository):
 
     def _open_list(self, *, issuer_id: str, purpose: StatusPurpose,
                    status_size: int) -> StatusListRecord:
+        shadow = uses_shadow_bits(purpose, status_size)
+        # Lists made before shadow bits keep their credentials but get no new ones.
+        room = (StatusListRecord.allocated * 2 < StatusListRecord.size if shadow
+                else StatusListRecord.allocated < StatusListRecord.size)
         status_list = self.session.scalars(
             select(StatusListRecord)
             .options(defer(StatusListRecord.bitstring), defer(StatusListRecord.signed_credential))
@@ -115,7 +145,8 @@ class StatusListRepository(Repository):
                 StatusListRecord.issuer_id == issuer_id,
                 StatusListRecord.purpose == purpose,
                 StatusListRecord.status_size == status_size,
-                StatusListRecord.allocated < StatusListRecord.size,
+                StatusListRecord.shadow.is_(shadow),
+                room,
             )
             .order_by(StatusListRecord.created, StatusListRecord.id)
             .limit(1)
@@ -132,6 +163,7 @@ class StatusListRepository(Repository):
             purpose=purpose,
             size=self._list_size,
             status_size=status_size,
+            shadow=shadow,
             allocated=0,
             # The herd-privacy minimum counts entries: size entries of status_size bits each.
             bitstring=bytes(self._list_size * status_size // 8),
@@ -149,19 +181,22 @@ class StatusListRepository(Repository):
         Guess and check the guesses against the database while the list is sparse enough for
         that to be cheap; read every taken index only when it is nearly full.
         """
-        free = status_list.size - status_list.allocated
+        first = first_index(status_list)
+        span = status_list.size - first
+        free = span - status_list.allocated
         if free < count:
             raise RuntimeError("status list has fewer free indices than requested")
         chosen: list[int] = []
         while len(chosen) < count:
             wanted = count - len(chosen)
             # Enough guesses that, at this fill level, most rounds need no retry.
-            guesses = math.ceil(wanted * status_list.size / (free - len(chosen)) * 1.25) + 8
-            if guesses > min(_MAX_GUESSES, status_list.size // 2):
+            guesses = math.ceil(wanted * span / (free - len(chosen)) * 1.25) + 8
+            if guesses > min(_MAX_GUESSES, span // 2):
                 taken = set(self._taken(status_list.id, None)).union(chosen)
-                unused = [index for index in range(status_list.size) if index not in taken]
+                unused = [index for index in range(first, status_list.size)
+                          if index not in taken]
                 return chosen + self._rng.sample(unused, wanted)
-            candidates = set(self._rng.sample(range(status_list.size), guesses))
+            candidates = set(self._rng.sample(range(first, status_list.size), guesses))
             candidates.difference_update(chosen)
             candidates.difference_update(self._taken(status_list.id, candidates))
             fresh = sorted(candidates)
@@ -274,6 +309,13 @@ def get_status(bitstring: bytes, index: int, status_size: int = 1) -> int:
     return value
 
 
+def _put_bit(bits: bytearray, position: int, bit: int | bool) -> None:
+    """Set or clear bit ``position`` (the spec's order: MSB of the first byte is 0)."""
+    mask = 0x80 >> (position % 8)
+    before = bits[position // 8]
+    bits[position // 8] = before | mask if bit else before & ~mask & 0xFF
+
+
 def apply_bits(
     session: Session,
     changes: Mapping[str, Mapping[int, int]],
@@ -283,7 +325,9 @@ def apply_bits(
 ) -> set[str]:
     """Write status changes ``{list id: {index: value}}`` to the issuer's lists under their
     row locks (taken in id order, so concurrent batches cannot deadlock); each value fills the
-    list's ``status_size`` bits of its entry. Bump ``version`` of each list that changed."""
+    list's ``status_size`` bits of its entry, and on a shadow-bit list also sets bit position
+    ``index`` to whether the value is non-zero (the module's docstring). Bump ``version`` of
+    each list that changed."""
     list_ids = sorted(list_id for list_id, bits in changes.items() if bits)
     if not list_ids:
         return set()
@@ -306,17 +350,16 @@ def apply_bits(
         status_list = locked[list_id]
         bits = bytearray(status_list.bitstring)
         size = status_list.status_size
+        first = first_index(status_list)
         for index, value in changes[list_id].items():
-            if not 0 <= index < status_list.size:
+            if not first <= index < status_list.size:
                 raise ValueError(f"index {index} is outside status list {list_id}")
             if not 0 <= int(value) < 1 << size:
                 raise ValueError(f"status {value} does not fit in {size} bits")
             for offset in range(size):
-                position = index * size + offset
-                mask = 0x80 >> (position % 8)
-                before = bits[position // 8]
-                bit = (int(value) >> (size - 1 - offset)) & 1
-                bits[position // 8] = before | mask if bit else before & ~mask & 0xFF
+                _put_bit(bits, index * size + offset, (int(value) >> (size - 1 - offset)) & 1)
+            if status_list.shadow:
+                _put_bit(bits, index, int(value) != 0)
         if bytes(bits) != status_list.bitstring:
             status_list.bitstring = bytes(bits)
             status_list.version += 1
