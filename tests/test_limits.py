@@ -82,3 +82,52 @@ def test_the_documented_values() -> None:
             limits.MAX_ENDORSEMENTS, limits.MAX_STATUS_ENTRIES,
             limits.MAX_PRESENTATION_CREDENTIALS, limits.MAX_CPU_SECONDS) == (
         64, 50_000, 8, 16, 8, 32, 2.0)
+
+
+def test_the_cpu_budget_counts_each_thread_from_its_own_start() -> None:
+    """A budget made on one thread (the event loop, busy for a long time) and checked on
+    another (a worker) counts only what each thread spent since: a thread that ran other work
+    earlier does not make a fresh verification look expensive."""
+    import threading
+    import time
+
+    from vcissuer.limits import CpuBudget, LimitExceeded
+
+    def burn(seconds: float) -> None:
+        end = time.thread_time() + seconds
+        while time.thread_time() < end:
+            pass
+
+    worker_ready = threading.Event()
+    go = threading.Event()
+    outcome: list[str] = []
+
+    def worker() -> None:
+        burn(0.3)  # this thread's clock is well ahead of the budget's creator's
+        worker_ready.set()
+        go.wait()
+        try:
+            budget.check("a step")
+            outcome.append("ok")
+        except LimitExceeded:
+            outcome.append("exceeded")
+
+    thread = threading.Thread(target=worker)
+    thread.start()
+    worker_ready.wait()
+    made: list[CpuBudget] = []
+    creator = threading.Thread(target=lambda: made.append(CpuBudget(0.2)))  # a fresh clock
+    creator.start()
+    creator.join()
+    budget = made[0]
+    go.set()
+    thread.join()
+    assert outcome == ["ok"]
+    budget.check("a step on this thread")  # this thread's clock counts from here
+    burn(0.25)
+    try:
+        budget.check("after 0.25 s on this thread")
+    except LimitExceeded as error:
+        assert "0.2 s of CPU" in str(error)
+    else:
+        raise AssertionError("the budget was not enforced")

@@ -12,6 +12,7 @@ can be handed to the verifier.
 from __future__ import annotations
 
 import re
+import threading
 import time
 from dataclasses import dataclass
 from itertools import accumulate
@@ -179,21 +180,30 @@ def check_nesting(value: Any, limit: int = MAX_NESTING_DEPTH, *, what: str = "th
 
 
 class CpuBudget:
-    """CPU seconds of the calling thread, from creation; :meth:`check` between steps.
+    """CPU seconds spent on one verification, from creation; :meth:`check` between steps.
 
     Thread time, not process time: other requests served at once do not use this one's budget.
-    A step already running is not interrupted, so each step must be bounded by itself.
+    A verification moves between threads (the event loop, then a worker), so each thread's CPU
+    is counted from the first time that thread checks (or made) the budget, and the budget is
+    the sum. A step already running is not interrupted, so each step must be bounded by itself.
     """
 
-    __slots__ = ("_deadline", "seconds")
+    __slots__ = ("_spent", "_starts", "seconds")
 
     def __init__(self, seconds: float = MAX_CPU_SECONDS) -> None:
         self.seconds = seconds
-        self._deadline = time.thread_time() + seconds
+        self._starts: dict[int, float] = {threading.get_ident(): time.thread_time()}
+        self._spent: dict[int, float] = {}
+
+    def spent(self) -> float:
+        """The CPU seconds counted so far (this thread's brought up to date)."""
+        ident, now = threading.get_ident(), time.thread_time()
+        self._spent[ident] = now - self._starts.setdefault(ident, now)
+        return sum(self._spent.values())
 
     def check(self, step: str) -> None:
         """:class:`LimitExceeded` if the budget is spent (``step`` is what would run next)."""
-        if time.thread_time() > self._deadline:
+        if self.spent() > self.seconds:
             raise LimitExceeded(
                 f"the verification used more than its {self.seconds:g} s of CPU; stopped "
                 f"before {step}", limit="CPU per verification", maximum=self.seconds)
