@@ -190,6 +190,8 @@ def test_every_example_is_accepted_by_the_service(app_client, services: Services
                    client_id=records_client["id"])
     assert rotated["apiKey"] not in (None, records_client["apiKey"])
     assert rotated["rotated"] is not None
+    refused = client.get("/clients", headers=records)
+    assert refused.status_code == 401, refused.text
     revoked = send("post", "/clients/{client_id}/revoke", headers=admin,
                    client_id=records_client["id"])
     assert revoked["revoked"] is not None
