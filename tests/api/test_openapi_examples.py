@@ -2,9 +2,12 @@
 accepted by the service.
 
 The examples (vcissuer.api.examples) tell one story; this test plays it through the real ASGI app
-in the same order: create the issuer, the achievement, issue, verify, suspend, reinstate and
-revoke, offer to a wallet and redeem. Only what a real run decides is put in: the service's
-base URL, the ids it assigns, and the secrets and signatures of the wallet protocols (a
+in the same order: create the issuer and upload its logo, give the student records system a
+key, define the achievement, correct it and upload its badge, issue, verify (API and the verify
+page's form), suspend, reinstate and revoke (the records system's key through VC-API), rotate
+and revoke that key, offer to a wallet and redeem. Each body is sent as its media type says:
+JSON, a form, or an image's bytes. Only what a real run decides is put in: the service's base
+URL, the ids it assigns, and the secrets and signatures of the wallet protocols (a
 pre-authorized code, a transaction code, a proof JWT, a signed presentation).
 
 OpenAPI 3.1 section 4.8.14 (Media Type Object): an example SHOULD match the media type's schema.
@@ -27,8 +30,10 @@ from vcissuer.api.app import create_app
 from vcissuer.api.examples import (
     EXAMPLE_ACHIEVEMENT_ID,
     EXAMPLE_BASE_URL,
+    EXAMPLE_CLIENT_ID,
     EXAMPLE_CREDENTIAL_IDS,
     EXAMPLE_ISSUER_DID,
+    EXAMPLE_MEDIA_TYPES,
     EXAMPLES,
 )
 from vcissuer.issuance.context import Services
@@ -67,6 +72,13 @@ def test_every_request_body_has_an_example_valid_against_its_schema(app_client) 
     seen = 0
     for method, path, media, content in _request_bodies(spec):
         examples = content.get("examples")
+        if not examples and content["schema"] == {"type": "string", "format": "binary"}:
+            # Raw bytes (a PNG) have no value in a JSON document: the body's example is in
+            # its other media type (an SVG).
+            other = EXAMPLE_MEDIA_TYPES[(method, path)]
+            assert other != media
+            assert spec["paths"][path][method]["requestBody"]["content"][other]["examples"]
+            continue
         assert examples, f"{method.upper()} {path} ({media}) has no example"
         for name, example in examples.items():
             schema = {**content["schema"], "components": registry_root["components"]}
@@ -99,13 +111,24 @@ def test_every_example_is_accepted_by_the_service(app_client, services: Services
     sent: set[tuple[str, str]] = set()
 
     def send(method: str, path: str, *, headers: dict[str, str] | None = None,
-             status: int = 200, body: Any = None, **params: str) -> dict[str, Any]:
+             status: int = 200, body: Any = None, **params: str) -> Any:
         value = body if body is not None else _ours(_example(method, path), ids)
+        media = EXAMPLE_MEDIA_TYPES.get((method, path))
+        if path == "/oid4vci/token":
+            payload: dict[str, Any] = {"data": value}
+        elif path == "/verify":  # the page's form, as a browser sends it
+            payload = {"files": {name: (None, field) for name, field in value.items()}}
+        elif media is not None:  # the image's bytes, as they are
+            payload = {"content": value.encode("utf-8")}
+            headers = {**(headers or {}), "Content-Type": media}
+        else:
+            payload = {"json": value}
         response = client.request(method.upper(), path.format(**params), headers=headers,
-                                  **({"data": value} if path == "/oid4vci/token"
-                                     else {"json": value}))
+                                  **payload)
         assert response.status_code == status, (method, path, response.text)
         sent.add((method, path))
+        if response.headers["content-type"].startswith("text/html"):
+            return response.text
         return response.json()
 
     issuer = send("post", "/issuers", headers=admin, status=201)
@@ -113,9 +136,23 @@ def test_every_example_is_accepted_by_the_service(app_client, services: Services
     slug = issuer["slug"]
     lms = bearer(api_key(services, issuer_slug=slug))
     send("patch", "/issuers/{slug}", headers=lms, slug=slug)
+    logo = send("put", "/issuers/{slug}/image", headers=lms, slug=slug)
+    assert logo["profile"]["image"]["id"].startswith(f"{BASE_URL}/images/"), logo
+    # A key for the student records system, bound to the issuer, for status changes only.
+    records_client = send("post", "/clients", headers=admin, status=201)
+    assert records_client["issuer"] == slug and records_client["scopes"] == ["revoke"]
+    ids[EXAMPLE_CLIENT_ID] = records_client["id"]
+    records = bearer(records_client["apiKey"])
     achievement = send("post", "/issuers/{slug}/achievements", headers=lms, status=201,
                        slug=slug)
     ids[EXAMPLE_ACHIEVEMENT_ID] = achievement["id"]
+    this = {"slug": slug, "achievement_id": achievement["id"]}
+    patched = send("patch", "/issuers/{slug}/achievements/{achievement_id}", headers=lms,
+                   **this)
+    assert "seaborn" in patched["achievement"]["tag"], patched
+    badge = send("put", "/issuers/{slug}/achievements/{achievement_id}/image", headers=lms,
+                 **this)
+    assert badge["achievement"]["image"]["id"].startswith(f"{BASE_URL}/images/"), badge
 
     issued = send("post", "/issuers/{slug}/credentials", headers=lms, status=201, slug=slug)
     assert issued["state"] == "active"
@@ -137,13 +174,27 @@ def test_every_example_is_accepted_by_the_service(app_client, services: Services
         **example_vp["verifiablePresentation"], "verifiableCredential": [credential]}})
     ids[EXAMPLE_CREDENTIAL_IDS[0]] = issued["id"]
     send("post", "/verify/url")
+    page = send("post", "/verify")
+    assert "Data Analysis with Python" in page and "Verified just now" in page
 
     one = {"slug": slug, "credential_id": issued["id"]}
     send("post", "/issuers/{slug}/credentials/{credential_id}/suspend", headers=lms, **one)
     send("post", "/issuers/{slug}/credentials/{credential_id}/reinstate", headers=lms, **one)
     send("post", "/issuers/{slug}/credentials/{credential_id}/revoke", headers=lms, **one)
     ids[EXAMPLE_CREDENTIAL_IDS[0]] = batch["items"][0]["credentialId"]
+    # The student records system suspends one of the cohort's credentials with its own key.
+    updated = send("post", "/credentials/status", headers=records)
+    assert updated["state"] == "suspended", updated
     send("post", "/issuers/{slug}/credentials/status", headers=lms, slug=slug)
+    rotated = send("post", "/clients/{client_id}/rotate", headers=admin,
+                   client_id=records_client["id"])
+    assert rotated["apiKey"] not in (None, records_client["apiKey"])
+    assert rotated["rotated"] is not None
+    refused = client.get("/clients", headers=records)
+    assert refused.status_code == 401, refused.text
+    revoked = send("post", "/clients/{client_id}/revoke", headers=admin,
+                   client_id=records_client["id"])
+    assert revoked["revoked"] is not None
 
     # The wallet's side: the offer as in the example, then the protocol with this run's secrets.
     offer = send("post", "/issuers/{slug}/offers", headers=lms, status=201, slug=slug)

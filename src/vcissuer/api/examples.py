@@ -2,7 +2,9 @@
 
 Northbridge University issues a 15-credit, FHEQ level 7 micro-credential, "Data Analysis with
 Python", to a learner who passed its assessment; then offers it to her wallet, verifies it,
-suspends, reinstates and revokes credentials. Every example validates against its operation's
+suspends, reinstates and revokes credentials; its student records system has a key of its own
+for status changes, rotated and then revoked. Image uploads are SVG (a PNG's bytes have no
+value in a JSON or YAML document). Every example validates against its operation's
 request schema and is accepted by the service (tests/api/test_openapi_examples.py sends each one,
 in this order, after putting in the ids a real run produces).
 
@@ -17,8 +19,9 @@ from __future__ import annotations
 import copy
 from typing import Any
 
-__all__ = ["EXAMPLE_ACHIEVEMENT_ID", "EXAMPLE_BASE_URL", "EXAMPLE_CREDENTIAL_IDS",
-           "EXAMPLE_ISSUER_DID", "EXAMPLES", "attach_examples"]
+__all__ = ["EXAMPLE_ACHIEVEMENT_ID", "EXAMPLE_BASE_URL", "EXAMPLE_CLIENT_ID",
+           "EXAMPLE_CREDENTIAL_IDS", "EXAMPLE_ISSUER_DID", "EXAMPLE_MEDIA_TYPES", "EXAMPLES",
+           "attach_examples"]
 
 # Values a real run replaces: the service's base URL, and ids the service assigns.
 EXAMPLE_BASE_URL = "https://badges.northbridge.ac.uk"
@@ -26,6 +29,7 @@ EXAMPLE_ISSUER_DID = "did:web:badges.northbridge.ac.uk:issuers:northbridge"
 EXAMPLE_ACHIEVEMENT_ID = "6f1c2a9e-3b7d-4e58-9a0c-1d2e3f4a5b6c"
 EXAMPLE_CREDENTIAL_IDS = ("0c9d8e7f-6a5b-4c3d-8e2f-1a0b9c8d7e6f",
                           "1d0e9f8a-7b6c-4d5e-9f3a-2b1c0d9e8f7a")
+EXAMPLE_CLIENT_ID = "7e2d4c6b-9a1f-4b3e-8c5d-0f6a2b8c4d1e"
 
 _ISSUER = {
     "slug": "northbridge",
@@ -137,6 +141,32 @@ _OPEN_BADGE = {
     },
 }
 
+_ACHIEVEMENT_PATCH = {
+    "description": "Clean, analyse and visualise real-world tabular data with Python, pandas "
+                   "and seaborn, and report the findings to a non-specialist audience.",
+    "tag": ["data analysis", "Python", "pandas", "seaborn"],
+}
+
+# A badge drawn as SVG: the body of the image uploads, as sent (no script, nothing loaded).
+_BADGE_SVG = (
+    '<svg xmlns="http://www.w3.org/2000/svg" width="256" height="256" viewBox="0 0 256 256">'
+    '<title>Data Analysis with Python: Northbridge University micro-credential</title>'
+    '<circle cx="128" cy="128" r="120" fill="#1d3557"/>'
+    '<circle cx="128" cy="128" r="104" fill="none" stroke="#f1c40f" stroke-width="6"/>'
+    '<rect x="76" y="136" width="22" height="40" fill="#a8dadc"/>'
+    '<rect x="106" y="112" width="22" height="64" fill="#a8dadc"/>'
+    '<rect x="136" y="88" width="22" height="88" fill="#a8dadc"/>'
+    '<rect x="166" y="68" width="22" height="108" fill="#f1c40f"/>'
+    '<text x="128" y="206" font-family="sans-serif" font-size="18" fill="#ffffff" '
+    'text-anchor="middle">DATA7015</text></svg>')
+
+_LOGO_SVG = (
+    '<svg xmlns="http://www.w3.org/2000/svg" width="200" height="200" viewBox="0 0 200 200">'
+    '<title>Northbridge University</title>'
+    '<path d="M20 20h160v100c0 40-40 64-80 72c-40-8-80-32-80-72z" fill="#1d3557"/>'
+    '<path d="M60 150V60l80 90V60" fill="none" stroke="#f1c40f" stroke-width="14" '
+    'stroke-linejoin="round"/></svg>')
+
 _REASON = {"reason": "Academic misconduct confirmed by the university's panel on 2 May 2025."}
 _SUSPEND = {"reason": "Under review by the academic integrity panel."}
 _REINSTATE = {"reason": "The academic integrity panel found no case to answer."}
@@ -155,9 +185,19 @@ EXAMPLES: dict[tuple[str, str], dict[str, dict[str, Any]]] = {
         "A university issuing micro-credentials", _ISSUER)},
     ("patch", "/issuers/{slug}"): {"profile": _example(
         "Change the description and web page", _ISSUER_PATCH)},
+    ("put", "/issuers/{slug}/image"): {"logo": _example(
+        "The university's logo, as SVG", _LOGO_SVG)},
+    ("post", "/clients"): {"records-office": _example(
+        "A key for the student records system: status changes only", {
+            "name": "Student records system (status updates)", "issuer": "northbridge",
+            "scopes": ["revoke"]})},
     ("post", "/issuers/{slug}/achievements"): {"micro-credential": _example(
         "A 15-credit FHEQ level 7 micro-credential with three assessed outcomes",
         _ACHIEVEMENT)},
+    ("patch", "/issuers/{slug}/achievements/{achievement_id}"): {"syllabus": _example(
+        "The module now teaches seaborn too: a new revision", _ACHIEVEMENT_PATCH)},
+    ("put", "/issuers/{slug}/achievements/{achievement_id}/image"): {"badge": _example(
+        "The badge image, as SVG", _BADGE_SVG)},
     ("post", "/issuers/{slug}/credentials"): {"passed": _example(
         "A learner who passed: results for each outcome, credits, evidence", _ASSESSMENT)},
     ("post", "/issuers/{slug}/credentials/batch"): {"cohort": _example(
@@ -175,6 +215,18 @@ EXAMPLES: dict[tuple[str, str], dict[str, dict[str, Any]]] = {
         "Revoke several credentials at once", {
             "action": "revoke", "ids": list(EXAMPLE_CREDENTIAL_IDS),
             "reason": "Awarded in error: the module board had not yet confirmed the marks."})},
+    ("post", "/credentials/status"): {"suspend": _example(
+        "The student records system suspends a credential while an appeal is heard", {
+            "credentialId": f"{EXAMPLE_BASE_URL}/credentials/{EXAMPLE_CREDENTIAL_IDS[1]}",
+            "credentialStatus": {"type": "BitstringStatusListEntry",
+                                 "statusPurpose": "suspension"},
+            "status": True})},
+    ("post", "/clients/{client_id}/rotate"): {"scheduled": _example(
+        "Rotate the key on schedule", {"reason": "Annual key rotation, as the university's "
+                                                 "security policy requires."})},
+    ("post", "/clients/{client_id}/revoke"): {"decommissioned": _example(
+        "Revoke the key for good", {"reason": "The student records system was replaced; "
+                                              "its key is no longer needed."})},
     ("post", "/issuers/{slug}/offers"): {"wallet": _example(
         "Offer the credential to the learner's wallet, with a transaction code", {
             "assessment": _assessment("DATA7015-2025S2-0045", "katherine.johnson@example.org",
@@ -209,6 +261,16 @@ EXAMPLES: dict[tuple[str, str], dict[str, dict[str, Any]]] = {
     ("post", "/verify/url"): {"badge-page": _example(
         "Verify the credential at its public URL",
         {"url": f"{EXAMPLE_BASE_URL}/credentials/{EXAMPLE_CREDENTIAL_IDS[0]}"})},
+    ("post", "/verify"): {"badge-page": _example(
+        "The verify page's form, given the credential's public URL",
+        {"url": f"{EXAMPLE_BASE_URL}/credentials/{EXAMPLE_CREDENTIAL_IDS[0]}"})},
+}
+
+# The one media type an operation's example is for, where the body may be of several; the
+# others are raw bytes (a PNG) that have no value in a JSON or YAML document.
+EXAMPLE_MEDIA_TYPES: dict[tuple[str, str], str] = {
+    ("put", "/issuers/{slug}/image"): "image/svg+xml",
+    ("put", "/issuers/{slug}/achievements/{achievement_id}/image"): "image/svg+xml",
 }
 
 
@@ -218,8 +280,9 @@ def attach_examples(spec: dict[str, Any]) -> None:
         operation = spec.get("paths", {}).get(path, {}).get(method)
         if operation is None or "requestBody" not in operation:
             continue
-        for media in operation["requestBody"].get("content", {}).values():
-            media["examples"] = copy.deepcopy(examples)
+        for name, media in operation["requestBody"].get("content", {}).items():
+            if EXAMPLE_MEDIA_TYPES.get((method, path), name) == name:
+                media["examples"] = copy.deepcopy(examples)
     batch = spec.get("components", {}).get("schemas", {}).get("BatchIn", {})
     items = batch.get("properties", {}).get("items")
     if isinstance(items, dict) and items.get("type") == "array" and not items.get("items"):
