@@ -29,8 +29,9 @@ import re
 from typing import Any
 
 import anyio
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from starlette.types import ASGIApp, Receive, Scope, Send
 
+from vcissuer.api.limits import replay_body
 from vcissuer.api.ratelimit import VERIFY_PATHS, matches
 from vcissuer.net.fetch import USER_AGENT
 from vcissuer.web.negotiation import is_link_preview_agent, prefers_html
@@ -128,7 +129,7 @@ class AdmissionControl:
                 return
             if admission.try_enter():
                 try:
-                    await self.app(scope, _replay(content, receive), send)
+                    await self.app(scope, replay_body(content, receive), send)
                 finally:
                     admission.leave()
                 return
@@ -152,17 +153,6 @@ async def _read_body(receive: Receive) -> bytes | None:
             return b"".join(chunks)
 
 
-def _replay(body: bytes, receive: Receive) -> Receive:
-    replayed = False
-
-    async def replay() -> Message:
-        nonlocal replayed
-        if replayed:
-            return await receive()
-        replayed = True
-        return {"type": "http.request", "body": body, "more_body": False}
-
-    return replay
 
 
 def _header(scope: Scope, wanted: bytes) -> bytes:

@@ -16,7 +16,7 @@ from vcissuer.limits import MAX_NESTING_DEPTH, json_text_nesting_exceeds
 from vcissuer.verify import MAX_CREDENTIAL_BYTES
 
 __all__ = ["ROUTE_BODY_CAPS", "BodyCap", "BodySizeLimit", "BodyTooLarge", "JsonNestingLimit",
-           "body_cap"]
+           "body_cap", "replay_body"]
 
 KIB = 1024
 MIB = 1024 * KIB
@@ -190,16 +190,7 @@ class JsonNestingLimit:
         if json_text_nesting_exceeds(body, self.max_depth):
             await self._reject(scope, send)
             return
-        replayed = False
-
-        async def replay() -> Message:
-            nonlocal replayed
-            if replayed:
-                return await receive()
-            replayed = True
-            return {"type": "http.request", "body": body, "more_body": False}
-
-        await self.app(scope, replay, send)
+        await self.app(scope, replay_body(body, receive), send)
 
     async def _reject(self, scope: Scope, send: Send) -> None:
         message = f"arrays and objects nested deeper than {self.max_depth} levels"
@@ -215,3 +206,18 @@ class JsonNestingLimit:
                     "headers": [(b"content-type", b"application/problem+json"),
                                 (b"content-length", str(len(raw)).encode())]})
         await send({"type": "http.response.body", "body": raw})
+
+
+def replay_body(body: bytes, receive: Receive) -> Receive:
+    """A ``receive`` that gives the app ``body`` (already read whole) first, then whatever
+    ``receive`` has next (a disconnect)."""
+    replayed = False
+
+    async def replay() -> Message:
+        nonlocal replayed
+        if replayed:
+            return await receive()
+        replayed = True
+        return {"type": "http.request", "body": body, "more_body": False}
+
+    return replay
