@@ -146,3 +146,27 @@ def test_browser_page_unchanged_for_browsers(client, issuer_headers, suspendable
     issued = issue(client, issuer_headers, suspendable, ref="b")
     response = client.get(f"/credentials/{issued['id']}", headers=BROWSER)
     assert response.headers["content-type"].startswith("text/html")
+
+
+def test_pages_say_which_revision_a_credential_was_issued_under(client, issuer_headers) -> None:
+    """Issue 11.3: after a correction the achievement page shows the current revision and the
+    badge page says which revision its credential was issued under; retired, the page says so."""
+    definition = make_achievement(client, issuer_headers)
+    issued = issue(client, issuer_headers, definition, ref="rev-1")
+    html = page(client, f"/credentials/{issued['id']}")
+    assert "Issued under revision 1 of this achievement's definition (the current one)" in html
+    patched = client.patch(f"/issuers/uni/achievements/{definition['id']}",
+                           headers=issuer_headers,
+                           json={"description": "Cleans, analyses and visualises data."})
+    assert patched.status_code == 200, patched.text
+    html = page(client, f"/credentials/{issued['id']}")
+    assert "Issued under revision 1 of this achievement's definition; the issuer has since " \
+           "published revision 2" in html
+    achievement_path = definition["achievement"]["id"].split("://", 1)[1].split("/", 1)[1]
+    html = page(client, "/" + achievement_path)
+    assert "This is revision 2 of the definition." in html
+    retired = client.post(f"/issuers/uni/achievements/{definition['id']}/retire",
+                          headers=issuer_headers)
+    assert retired.status_code == 200, retired.text
+    html = page(client, "/" + achievement_path)
+    assert "The issuer retired it on " in html

@@ -6,6 +6,7 @@ Kept to these read-only look-ups (candidates to move into :mod:`vcissuer.issuanc
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -56,3 +57,19 @@ def current_achievements(services: Services, slug: str) -> list[dict[str, Any]]:
                 for record in page.items
                 if not getattr(record, "retired", None) and not getattr(record, "retired_at",
                                                                         None)]
+
+
+@dataclass(frozen=True, slots=True)
+class AchievementVersion:
+    """An achievement's current revision, and when it was retired (None while it issues)."""
+
+    revision: int
+    retired_at: datetime | None
+
+
+def achievement_version(services: Services, achievement_id: str) -> AchievementVersion | None:
+    with services.db.session_scope(read_only=True) as session:
+        record = AchievementRepository(session).get_public(achievement_id)
+        if record is None:
+            return None
+        return AchievementVersion(record.revision or 1, record.retired_at)

@@ -84,6 +84,14 @@ class Download:
 
 
 @dataclass(frozen=True, slots=True)
+class _Version:
+    """Which revision of its achievement a credential was issued under, and the current one."""
+
+    issued: int
+    current: int
+
+
+@dataclass(frozen=True, slots=True)
 class _Link:
     href: str
     label: str
@@ -204,6 +212,13 @@ async def credential_page(services: Services, verifier: Verifier, credential_id:
         _uploaded_image(services, raw_achievement.get("image"))
         if isinstance(raw_achievement, Mapping) else None)
     explanation = explain(report)
+    version = None
+    local_achievement = _local_path(services, achievement_id)
+    if record.achievement_id and local_achievement:
+        current = await anyio.to_thread.run_sync(data.achievement_version, services,
+                                                 record.achievement_id)
+        if current is not None and record.achievement_revision:
+            version = _Version(issued=record.achievement_revision, current=current.revision)
     withdrawn = explanation.state in (State.REVOKED, State.SUSPENDED)
     when = (await anyio.to_thread.run_sync(data.withdrawn_at, services, record.id)
             if withdrawn else None)
@@ -248,7 +263,7 @@ async def credential_page(services: Services, verifier: Verifier, credential_id:
                   qr=None if withdrawn else qr_data_uri(url),
                   linkedin=None if withdrawn else linkedin_url(view, url=url,
                                                                credential_id=record.id),
-                  withdrawn=withdrawn,
+                  withdrawn=withdrawn, version=version,
                   withdrawn_on=_date_text(when) if when else None,
                   withdrawn_iso=when.isoformat() if when else None)
     return Page(html)
@@ -415,8 +430,11 @@ async def achievement_page(services: Services, achievement_id: str) -> Page:
                          ("og:description", description), ("og:url", url)],
                      twitter=[("twitter:card", "summary"), ("twitter:title", title),
                               ("twitter:description", description)])
+    current = await anyio.to_thread.run_sync(data.achievement_version, services, achievement_id)
     return Page(render("achievement.html", **chrome, view=view, image=image,
-                       image_alt=image_alt))
+                       image_alt=image_alt, revision=current.revision if current else None,
+                       retired_on=_date_text(current.retired_at)
+                       if current and current.retired_at else None))
 
 
 # --- verify page --------------------------------------------------------------------------
