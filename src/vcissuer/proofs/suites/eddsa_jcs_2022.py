@@ -15,9 +15,7 @@ from typing import Any
 from vcissuer.errors import MALFORMED_PROOF_ERROR, PROOF_VERIFICATION_ERROR, ProofError
 from vcissuer.jsonld import DocumentCanonicalizer
 from vcissuer.jsonld.jcs import JcsError, jcs_canonicalize
-from vcissuer.keys.base import KeyAlgorithm
-from vcissuer.keys.multibase import multibase_encode
-from vcissuer.proofs.suites.eddsa_rdfc_2022 import decode_ed25519_proof_value
+from vcissuer.proofs.suites.eddsa_rdfc_2022 import EddsaRdfc2022
 
 __all__ = ["EddsaJcs2022", "jcs_hash_data"]
 
@@ -56,38 +54,16 @@ def jcs_hash_data(document: Mapping[str, Any], proof_options: Mapping[str, Any])
     return hashlib.sha256(canonical_config).digest() + hashlib.sha256(canonical_document).digest()
 
 
-class EddsaJcs2022:
-    """eddsa-jcs-2022: JCS, SHA-256, Ed25519. https://www.w3.org/TR/vc-di-eddsa/#eddsa-jcs-2022"""
+class EddsaJcs2022(EddsaRdfc2022):
+    """eddsa-jcs-2022: JCS, SHA-256, Ed25519. https://www.w3.org/TR/vc-di-eddsa/#eddsa-jcs-2022
+
+    Everything but the hashing (proof options, the proof check, the signature encoding) is
+    eddsa-rdfc-2022's."""
 
     name = "eddsa-jcs-2022"
-    proof_type = "DataIntegrityProof"
-    algorithm = KeyAlgorithm.ED25519
-    can_sign = True
     proof_context = True
+    legacy_names = ()
 
-    def matches(self, proof: Mapping[str, Any]) -> bool:
-        return proof.get("type") == self.proof_type and proof.get("cryptosuite") == self.name
-
-    def proof_options(self) -> dict[str, Any]:
-        return {"type": self.proof_type, "cryptosuite": self.name}
-
-    def hash_data(
-        self,
-        document: Mapping[str, Any],
-        proof_options: Mapping[str, Any],
-        *,
-        canonicalizer: DocumentCanonicalizer,
-    ) -> bytes:
-        # https://www.w3.org/TR/vc-di-eddsa/#proof-configuration-eddsa-jcs-2022 step 2
-        if not self.matches(proof_options):
-            raise ProofError(
-                "proof type must be DataIntegrityProof and cryptosuite eddsa-jcs-2022",
-                code=MALFORMED_PROOF_ERROR,
-            )
+    def _hash(self, document: Mapping[str, Any], proof_options: Mapping[str, Any],
+              canonicalizer: DocumentCanonicalizer) -> bytes:
         return jcs_hash_data(document, proof_options)
-
-    def encode_signature(self, signature: bytes) -> str:
-        return multibase_encode(signature, base="z")
-
-    def decode_signature(self, proof_value: str) -> bytes:
-        return decode_ed25519_proof_value(proof_value)

@@ -48,7 +48,7 @@ class EddsaRdfc2022:
     can_sign = True
     proof_context = False
     # The pre-REC name of the same suite; still found on OB 3.0 badges (verify only).
-    legacy_names = ("eddsa-2022",)
+    legacy_names: tuple[str, ...] = ("eddsa-2022",)
 
     def matches(self, proof: Mapping[str, Any]) -> bool:
         return proof.get("type") == self.proof_type and (
@@ -65,12 +65,17 @@ class EddsaRdfc2022:
         *,
         canonicalizer: DocumentCanonicalizer,
     ) -> bytes:
-        # https://www.w3.org/TR/vc-di-eddsa/#proof-configuration-eddsa-rdfc-2022 step 2
+        # https://www.w3.org/TR/vc-di-eddsa/#proof-configuration-eddsa-rdfc-2022 step 2 (and
+        # the same step of eddsa-jcs-2022, which shares everything here but the hashing)
         if not self.matches(proof_options):
             raise ProofError(
-                "proof type must be DataIntegrityProof and cryptosuite eddsa-rdfc-2022",
+                f"proof type must be DataIntegrityProof and cryptosuite {self.name}",
                 code=MALFORMED_PROOF_ERROR,
             )
+        return self._hash(document, proof_options, canonicalizer)
+
+    def _hash(self, document: Mapping[str, Any], proof_options: Mapping[str, Any],
+              canonicalizer: DocumentCanonicalizer) -> bytes:
         return rdfc_hash_data(document, proof_options, canonicalizer=canonicalizer)
 
     def encode_signature(self, signature: bytes) -> str:
