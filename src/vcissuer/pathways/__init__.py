@@ -15,6 +15,7 @@ from vcissuer.pathways.credits import (
     scheme_of,
 )
 from vcissuer.pathways.evaluate import Evaluation, Held, SetAside, evaluate
+from vcissuer.pathways.held import held_from_credential
 from vcissuer.pathways.levels import FRAMEWORKS, LevelError, framework_of, level_number, meets_level
 from vcissuer.pathways.rules import (
     ElectiveGroup,
@@ -45,6 +46,7 @@ __all__ = [
     "display",
     "evaluate",
     "framework_of",
+    "held_from_credential",
     "level_number",
     "meets_level",
     "parse_rules",
