@@ -15,7 +15,7 @@ import binascii
 import json
 import logging
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import anyio.to_thread
@@ -58,6 +58,7 @@ from vcissuer.store import (
 from vcissuer.store.pathways import (
     AwardRecord,
     AwardState,
+    HeldRow,
     PathwayRecord,
     PathwayRepository,
     RecognitionRecord,
@@ -236,29 +237,42 @@ def list_pathways(services: Services, slug: str, *, caller: Caller, limit: int,
 
 # --- evaluation --------------------------------------------------------------------------
 
-def _credential_json(record: CredentialRecord) -> dict[str, Any] | None:
+def _credential_json(fmt: str, signed: str) -> dict[str, Any] | None:
     try:
-        if record.format == CredentialFormat.JWT:
-            payload = record.signed.split(".")[1]
+        if fmt == CredentialFormat.JWT:
+            payload = signed.split(".")[1]
             data = json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
             return data.get("vc", data) if isinstance(data, dict) else None
-        return json.loads(record.signed)
+        return json.loads(signed)
     except (ValueError, IndexError, binascii.Error):
         return None
 
 
-def _held(services: Services, records: Sequence[CredentialRecord],
+# What the rules read of a signed credential never changes (its state and expiry come from
+# the row on every read): kept per process, by credential id, so a progress read parses only
+# credentials it has not seen. Bounded: emptied when full.
+_HELD: dict[str, Held] = {}
+_HELD_MAX = 100_000
+
+
+def _held(services: Services, repository: PathwayRepository, rows: Sequence[HeldRow],
           recognitions: Sequence[RecognitionRecord], *, exclude: str) -> list[Held]:
+    rows = [row for row in rows if row.achievement_id != exclude]  # never counts for itself
+    missing = [row.id for row in rows if row.id not in _HELD]
+    if missing:
+        if len(_HELD) + len(missing) > _HELD_MAX:
+            _HELD.clear()
+        for credential_id, (fmt, signed) in repository.signed(missing).items():
+            credential = _credential_json(fmt, signed)
+            if credential is not None:
+                _HELD[credential_id] = held_from_credential(
+                    credential, credential_id=f"{services.base_url}/credentials/{credential_id}")
     held = []
-    for record in records:
-        if record.achievement_id == exclude:
-            continue  # the qualification never counts towards itself
-        credential = _credential_json(record)
-        if credential is None:
-            continue
-        held.append(held_from_credential(
-            credential, credential_id=f"{services.base_url}/credentials/{record.id}",
-            state=str(record.state), valid_until=record.valid_until))
+    for row in rows:
+        found = _HELD.get(row.id)
+        if found is not None:
+            held.append(found if row.state == "active" and row.valid_until is None else
+                        replace(found, state=row.state, valid_until=row.valid_until))
     for recognition in recognitions:
         credential = recognition.report.get("credential")
         if not isinstance(credential, dict):
@@ -278,12 +292,12 @@ def _recognition_id(recognition: RecognitionRecord) -> str:
 def _evaluate(services: Services, session: Any, issuer: IssuerRecord, pathway: PathwayRecord,
               hashes: Sequence[str]) -> Evaluation:
     repository = PathwayRepository(session)
-    records = repository.held(issuer_id=issuer.id, hashes=hashes,
-                              limit=MAX_PATHWAY_CREDENTIALS)
+    rows = repository.held(issuer_id=issuer.id, hashes=hashes, limit=MAX_PATHWAY_CREDENTIALS)
     rules = _rules(pathway)
     recognitions = repository.recognitions(pathway.id, hashes, limit=MAX_PATHWAY_CREDENTIALS) \
         if rules.recognise else []
-    held = _held(services, records, recognitions, exclude=pathway.target_achievement_id)
+    held = _held(services, repository, rows, recognitions,
+                 exclude=pathway.target_achievement_id)
     return evaluate(rules, held, at=services.clock())
 
 

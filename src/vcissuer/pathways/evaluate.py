@@ -118,7 +118,8 @@ def _years_before(at: datetime, years: int) -> datetime:
         return at.replace(year=at.year - years, day=28)
 
 
-def _screen(rules: Rules, held: Held, at: datetime) -> tuple[_Candidate | None, SetAside | None]:
+def _screen(rules: Rules, held: Held, at: datetime,
+            cutoff: datetime | None) -> tuple[_Candidate | None, SetAside | None]:
     """A credential on its own: a candidate, or why it is set aside."""
     def aside(reason: str, message: str) -> tuple[None, SetAside]:
         return None, SetAside(held.id, reason, message)
@@ -133,11 +134,9 @@ def _screen(rules: Rules, held: Held, at: datetime) -> tuple[_Candidate | None, 
                                          "achievement")
     elif not rules.involves(held.achievement_id, held.alignments):
         return aside(NOT_IN_PATHWAY, "the achievement is not part of this pathway")
-    if rules.recency_years is not None:
-        cutoff = _years_before(at, rules.recency_years)
-        if held.earned is None or held.earned < cutoff:
-            return aside(TOO_OLD, f"earned before {cutoff.date().isoformat()} (the pathway "
-                                  f"counts the last {rules.recency_years} years)")
+    if cutoff is not None and (held.earned is None or held.earned < cutoff):
+        return aside(TOO_OLD, f"earned before {cutoff.date().isoformat()} (the pathway "
+                              f"counts the last {rules.recency_years} years)")
     credits = Fraction(0)
     if held.credits:
         scheme = scheme_of(held.credit_scheme) if held.credit_scheme else None
@@ -349,8 +348,9 @@ def evaluate(rules: Rules, held: Sequence[Held], *, at: datetime,
     set_aside = [SetAside(h.id, OVER_LIMIT, f"only the newest {max_credentials} credentials "
                           "are considered") for h in newest[max_credentials:]]
     screened: list[_Candidate] = []
+    cutoff = _years_before(at, rules.recency_years) if rules.recency_years is not None else None
     for item in newest[:max_credentials]:
-        candidate, aside = _screen(rules, item, at)
+        candidate, aside = _screen(rules, item, at, cutoff)
         if aside is not None:
             set_aside.append(aside)
         else:

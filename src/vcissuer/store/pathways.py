@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from datetime import datetime
 from enum import StrEnum
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import (
     Boolean,
@@ -18,9 +18,10 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    bindparam,
     insert,
-    or_,
     select,
+    type_coerce,
     update,
 )
 from sqlalchemy.exc import IntegrityError
@@ -42,6 +43,7 @@ __all__ = [
     "AwardEventRecord",
     "AwardRecord",
     "AwardState",
+    "HeldRow",
     "PathwayRecord",
     "PathwayRepository",
     "PathwayRevisionRecord",
@@ -158,6 +160,40 @@ class RecognitionRecord(Base):
     created: Mapped[datetime]
 
 
+_C = CredentialRecord.__table__.c
+_L = CredentialLookupRecord.__table__.c
+# ``state`` as stored (text): no enum round trip per row.
+_HELD_COLUMNS = (_C.id, _C.achievement_id, type_coerce(_C.state, String), _C.valid_until)
+# Built once (see repositories/base.py on hot-path statements): a progress read runs these.
+_HELD_DIRECT = (select(*_HELD_COLUMNS)
+                .where(_C.issuer_id == bindparam("issuer_id"),
+                       _C.recipient_hash.in_(bindparam("hashes", expanding=True)),
+                       _C.achievement_id.is_not(None))
+                .order_by(_C.created.desc()).limit(bindparam("limit")))
+_HELD_FURTHER = (select(*_HELD_COLUMNS).join(CredentialLookupRecord.__table__,
+                                             _L.credential_id == _C.id)
+                 .where(_L.issuer_id == bindparam("issuer_id"),
+                        _L.lookup_hash.in_(bindparam("hashes", expanding=True)),
+                        _C.achievement_id.is_not(None))
+                 .order_by(_C.created.desc()).limit(bindparam("limit")))
+
+
+class HeldRow(NamedTuple):
+    """What the rules read of a stored credential besides its signed text."""
+
+    id: str
+    achievement_id: str
+    state: str
+    valid_until: datetime | None
+
+
+_PATHWAY = select(PathwayRecord).where(PathwayRecord.id == bindparam("id"),
+                                       PathwayRecord.issuer_id == bindparam("issuer_id"))
+_AWARD_FOR = select(AwardRecord).where(
+    AwardRecord.pathway_id == bindparam("pathway_id"),
+    AwardRecord.learner_hash.in_(bindparam("hashes", expanding=True))).limit(1)
+
+
 class PathwayRepository(Repository):
     """Pathways, awards and recognitions of an issuer."""
 
@@ -186,9 +222,8 @@ class PathwayRepository(Repository):
                 .values(in_pathway=True))
 
     def get(self, pathway_id: str, *, issuer_id: str) -> PathwayRecord | None:
-        return self.session.scalars(select(PathwayRecord).where(
-            PathwayRecord.id == pathway_id, PathwayRecord.issuer_id == issuer_id)
-        ).one_or_none()
+        return self.session.scalars(_PATHWAY, {"id": pathway_id, "issuer_id": issuer_id}
+                                    ).one_or_none()
 
     def all(self, *, issuer_id: str) -> list[PathwayRecord]:
         return list(self.session.scalars(select(PathwayRecord).where(
@@ -201,21 +236,28 @@ class PathwayRepository(Repository):
                           created=PathwayRecord.created, row_id=PathwayRecord.id,
                           limit=limit, after=after)
 
-    def held(self, *, issuer_id: str, hashes: Sequence[str],
-             limit: int) -> list[CredentialRecord]:
+    def held(self, *, issuer_id: str, hashes: Sequence[str], limit: int) -> list[HeldRow]:
         """The issuer's credentials of a learner (any of the lookup ``hashes``), newest first,
-        at most ``limit``."""
-        query = (select(CredentialRecord)
-                 .where(CredentialRecord.issuer_id == issuer_id,
-                        CredentialRecord.achievement_id.is_not(None),
-                        or_(CredentialRecord.recipient_hash.in_(list(hashes)),
-                            CredentialRecord.id.in_(
-                                select(CredentialLookupRecord.credential_id).where(
-                                    CredentialLookupRecord.issuer_id == issuer_id,
-                                    CredentialLookupRecord.lookup_hash.in_(list(hashes))))))
-                 .order_by(CredentialRecord.created.desc(), CredentialRecord.id)
-                 .limit(limit))
-        return list(self.session.scalars(query))
+        at most ``limit``: the columns the rules need, not the signed text. Two index seeks
+        (the first identifier's hash on the credential, further ones in credential_lookups)
+        rather than one OR, which a planner may answer by scanning the issuer's credentials."""
+        values = {"issuer_id": issuer_id, "hashes": list(hashes), "limit": limit}
+        rows = {row[0]: HeldRow(*row) for row in self.session.execute(_HELD_DIRECT, values)}
+        for row in self.session.execute(_HELD_FURTHER, values):  # usually none
+            rows.setdefault(row[0], HeldRow(*row))
+        return list(rows.values())[:limit]
+
+    def signed(self, credential_ids: Sequence[str]) -> dict[str, tuple[str, str]]:
+        """``id -> (format, signed text)`` of these credentials."""
+        table = CredentialRecord.__table__
+        found: dict[str, tuple[str, str]] = {}
+        unique = list(dict.fromkeys(credential_ids))
+        for start in range(0, len(unique), _CHUNK):
+            for row in self.session.execute(
+                    select(table.c.id, table.c.format, table.c.signed)
+                    .where(table.c.id.in_(unique[start:start + _CHUNK]))):
+                found[row.id] = (str(row.format), row.signed)
+        return found
 
     def achievements(self, ids: Sequence[str]) -> dict[str, AchievementRecord]:
         if not ids:
@@ -226,9 +268,8 @@ class PathwayRepository(Repository):
     # --- awards ---------------------------------------------------------------------------
 
     def award_for(self, pathway_id: str, learner_hashes: Sequence[str]) -> AwardRecord | None:
-        return self.session.scalars(select(AwardRecord).where(
-            AwardRecord.pathway_id == pathway_id,
-            AwardRecord.learner_hash.in_(list(learner_hashes))).limit(1)).first()
+        return self.session.scalars(_AWARD_FOR, {"pathway_id": pathway_id,
+                                                 "hashes": list(learner_hashes)}).first()
 
     def award(self, award_id: str, *, pathway_id: str) -> AwardRecord | None:
         return self.session.scalars(select(AwardRecord).where(
