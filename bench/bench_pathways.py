@@ -25,7 +25,7 @@ from pathlib import Path
 
 import httpx
 from bench_issuing import cli, start_server
-from common import free_port
+from common import children_cpu, free_port
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -102,19 +102,24 @@ def engine(credentials: list[dict], groups: list[list[str]], rounds: int) -> Non
     figures("engine: evaluate one pathway (50 credentials held)", alone)
 
 
-def endpoint(base: str, headers: dict, pathway_ids: list[str], rounds: int) -> None:
+def endpoint(base: str, headers: dict, pathway_ids: list[str], rounds: int,
+             server_pid: int) -> None:
     with httpx.Client(base_url=base, headers=headers, timeout=60) as http:
         for pathway in pathway_ids:  # warm up
             http.get(f"/issuers/bench/pathways/{pathway}/progress",
                      params={"learner": LEARNER["email"]}).raise_for_status()
         samples = []
+        cpu = children_cpu(server_pid)
         for i in range(rounds):
             start = time.perf_counter()
             response = http.get(f"/issuers/bench/pathways/{pathway_ids[i % 5]}/progress",
                                 params={"learner": LEARNER["email"]})
             samples.append(time.perf_counter() - start)
             assert response.status_code == 200 and response.json()["met"], response.text
+        cpu = (children_cpu(server_pid) - cpu) / rounds
     figures("HTTP: GET .../progress (one worker, SQLite, loopback)", samples)
+    if cpu > 0:
+        print(f"HTTP: the worker's CPU per progress request: {cpu * 1000:.2f} ms")
 
 
 def hook(workdir: str, count: int) -> None:
@@ -183,7 +188,7 @@ def main() -> None:
             headers = {"Authorization": f"Bearer {key}"}
             pathway_ids, credentials, groups = setup(base, headers)
             engine(credentials, groups, rounds)
-            endpoint(base, headers, pathway_ids, rounds)
+            endpoint(base, headers, pathway_ids, rounds, server.pid)
         finally:
             server.terminate()
             server.wait(timeout=30)
