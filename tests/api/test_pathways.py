@@ -225,6 +225,15 @@ def test_recognised_prior_learning_counts_up_to_the_cap(client: TestClient, admi
     assert reasons == ["not-verified", "over-external-cap"]
     assert not progress["met"]
 
+    as_jwt = client.post("/issuers/other/credentials", headers=bearer(api_key(
+        client.app.state.services, issuer_slug="other")),  # type: ignore[attr-defined]
+        json=assessment(first["credentialSubject"]["achievement"]["id"], "s3", format="jwt",
+                        creditsEarned=20, recipient=LEARNER)).json()["jwt"]
+    jwt = client.post(url, headers=headers, json={"learner": "ada@example.org",
+                                                  "credential": as_jwt})
+    assert jwt.status_code == 201 and jwt.json()["verified"], jwt.text
+    assert jwt.json()["report"]["format"] == "jwt"
+
     _issue(client, headers, modules[1], "b")  # the award follows, counting one recognition
     progress = _progress(client, headers, pathway)
     assert progress["met"] and progress["award"]["state"] == "awarded"
@@ -260,3 +269,49 @@ def test_racing_awards_award_once(client: TestClient, admin) -> None:
     listed = client.get("/issuers/uni/credentials", params={"achievement": target},
                         headers=headers).json()
     assert len(listed["items"]) == 1
+
+
+def test_alignment_members_suspension_and_other_issuers(client: TestClient, admin) -> None:
+    """A pathway naming a framework unit counts an achievement defined later with that unit;
+    a suspension and a reinstatement are recorded on the award; another issuer's key sees
+    nothing."""
+    make_issuer(client, admin)
+    headers = bearer(api_key_for(client))
+    target = make_achievement(client, headers, name="Award in Data", achievementType="Award",
+                              description="Two units.", creditsAvailable=40, alignment=FHEQ7,
+                              resultDescription=None)["id"]
+    unit = {"targetName": "Unit D1", "targetFramework": "Data units", "targetCode": "D1",
+            "targetUrl": "https://units.example.ac.uk/d1"}
+    response = client.post("/issuers/uni/pathways", headers=headers, json={
+        "targetAchievementId": target,
+        "rules": {"creditScheme": "ECTS", "totalCredits": 20,
+                  "required": [{"targetFramework": "Data units", "targetCode": "D1"}],
+                  "accept": [{"targetFramework": "Data units", "targetCode": "D2"}]}})
+    assert response.status_code == 201, response.text
+    pathway = response.json()["id"]
+    first = make_achievement(client, headers, name="D1", creditsAvailable=20, suspendable=True,
+                             alignment=[*FHEQ7, unit])["id"]
+    second = make_achievement(client, headers, name="D2", creditsAvailable=20,
+                              alignment=[*FHEQ7, {**unit, "targetCode": "D2",
+                                                  "targetName": "Unit D2"}])["id"]
+    d1 = _issue(client, headers, first, "d1")
+    _issue(client, headers, second, "d2")
+    progress = _progress(client, headers, pathway)
+    assert progress["met"] and progress["credits"]["total"] == 20  # 40 CATS = 20 ECTS
+    assert progress["award"]["state"] == "awarded"
+    client.post(f"/issuers/uni/credentials/{d1['id']}/suspend", headers=headers,
+                json={}).raise_for_status()
+    client.post(f"/issuers/uni/credentials/{d1['id']}/reinstate", headers=headers,
+                json={}).raise_for_status()
+    award = _progress(client, headers, pathway)["award"]
+    assert [e["kind"] for e in award["events"]] == ["constituent-suspended",
+                                                    "constituent-reinstated"]
+    assert award["state"] == "review"  # the issuer still decides
+
+    services: Services = client.app.state.services  # type: ignore[attr-defined]
+    make_issuer(client, admin, slug="rival")
+    rival = bearer(api_key(services, issuer_slug="rival"))
+    refused = client.get(f"/issuers/uni/pathways/{pathway}/progress",
+                         params={"learner": "ada@example.org"}, headers=rival)
+    assert refused.status_code == 403
+    assert client.get(f"/issuers/rival/pathways/{pathway}", headers=rival).status_code == 404

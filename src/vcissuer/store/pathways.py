@@ -366,6 +366,10 @@ class PathwayRepository(Repository):
             .order_by(RecognitionRecord.created.desc()).limit(limit)))
 
 
+_CONSTITUENT_EVENTS = {"revoked": "constituent-revoked", "suspended": "constituent-suspended",
+                       "active": "constituent-reinstated"}
+
+
 def note_constituent_changes(session: Any, changed: Mapping[str, Sequence[str]], *,
                              actor: str, reason: str | None, at: datetime) -> None:
     """Record on every award counting one of these credentials that its state changed
@@ -379,7 +383,8 @@ def note_constituent_changes(session: Any, changed: Mapping[str, Sequence[str]],
                     select(AwardConstituentRecord.award_id, AwardConstituentRecord.credential_id)
                     .where(AwardConstituentRecord.credential_id.in_(ids[start:start + _CHUNK]))):
                 rows.append({"id": new_id(), "award_id": award_id,
-                             "kind": f"constituent-{state}", "credential_id": credential_id,
+                             "kind": _CONSTITUENT_EVENTS.get(state, f"constituent-{state}"),
+                             "credential_id": credential_id,
                              "actor": actor, "reason": reason, "at": at, "details": {}})
                 if state != "active":
                     review.add(award_id)
