@@ -294,8 +294,9 @@ def test_alignment_members_suspension_and_other_issuers(client: TestClient, admi
     second = make_achievement(client, headers, name="D2", creditsAvailable=20,
                               alignment=[*FHEQ7, {**unit, "targetCode": "D2",
                                                   "targetName": "Unit D2"}])["id"]
-    d1 = _issue(client, headers, first, "d1")
-    _issue(client, headers, second, "d2")
+    learner = {**LEARNER, "studentId": "N-7"}
+    d1 = _issue(client, headers, first, "d1", learner)
+    _issue(client, headers, second, "d2", learner)
     progress = _progress(client, headers, pathway)
     assert progress["met"] and progress["credits"]["total"] == 20  # 40 CATS = 20 ECTS
     assert progress["award"]["state"] == "awarded"
@@ -307,6 +308,20 @@ def test_alignment_members_suspension_and_other_issuers(client: TestClient, admi
     assert [e["kind"] for e in award["events"]] == ["constituent-suspended",
                                                     "constituent-reinstated"]
     assert award["state"] == "review"  # the issuer still decides
+    url = f"/issuers/uni/pathways/{pathway}/awards/{award['id']}/decision"
+    assert client.post(url, headers=headers, json={"decision": "re-award"}).status_code == 422
+    again = client.post(url, headers=headers, json={"decision": "re-award", "recipient": learner,
+                                                    "reason": "checked after the review"})
+    assert again.status_code == 200, again.text
+    renewed = again.json()
+    assert renewed["state"] == "awarded" and renewed["credentialId"] != award["credentialId"]
+    assert renewed["events"][-1]["kind"] == "re-awarded"
+    old = client.get(f"/issuers/uni/credentials/{award['credentialId']}", headers=headers)
+    assert old.json()["state"] == "revoked"
+    # The learner named by another identifier has the same award.
+    by_id = _progress(client, headers, pathway, "student:N-7")
+    assert by_id["met"] and by_id["award"]["id"] == award["id"]
+    assert _progress(client, headers, pathway, "student:N-8")["award"] is None
 
     services: Services = client.app.state.services  # type: ignore[attr-defined]
     make_issuer(client, admin, slug="rival")

@@ -328,6 +328,19 @@ def award_view(services: Services, session: Any, award: AwardRecord) -> dict[str
     }
 
 
+def _award_of(services: Services, session: Any, pathway: PathwayRecord,
+              hashes: Sequence[str], evaluation: Evaluation | None) -> AwardRecord | None:
+    """The learner's award: by any of their lookup hashes, else one that counts a credential
+    the learner holds now (the same learner named by another identifier)."""
+    repository = PathwayRepository(session)
+    found = repository.award_for(pathway.id, hashes)
+    if found is None and evaluation is not None:
+        prefix = f"{services.base_url}/credentials/"
+        own = [c.removeprefix(prefix) for c in evaluation.constituents if c.startswith(prefix)]
+        found = next(iter(repository.awards_holding(pathway.id, own)), None)
+    return found
+
+
 def progress(services: Services, slug: str, pathway_id: str, learner: str, *,
              caller: Caller) -> dict[str, Any]:
     """Which credentials count, credits per rule, what is missing, what was set aside and
@@ -336,7 +349,7 @@ def progress(services: Services, slug: str, pathway_id: str, learner: str, *,
     with services.db.session_scope(read_only=True) as session:
         issuer, pathway = _own(services, session, slug, pathway_id, caller, ISSUE)
         evaluation = _evaluate(services, session, issuer, pathway, hashes)
-        found = PathwayRepository(session).award_for(pathway.id, hashes)
+        found = _award_of(services, session, pathway, hashes, evaluation)
         return {"pathway": pathway_view(services, pathway), **evaluation.to_json(),
                 "award": award_view(services, session, found) if found else None}
 
@@ -430,10 +443,10 @@ def award(services: Services, slug: str, pathway_id: str, body: AwardIn, *,
     hashes = lookup_hashes(body.recipient.wire(), lookup=services.lookup)
     with services.db.session_scope(read_only=True) as session:
         issuer, pathway = _own(services, session, slug, pathway_id, caller, ISSUE)
-        found = PathwayRepository(session).award_for(pathway.id, hashes)
+        evaluation = _evaluate(services, session, issuer, pathway, hashes)
+        found = _award_of(services, session, pathway, hashes, evaluation)
         if found is not None:
             return AwardOutcome(award_view(services, session, found), created=False)
-        evaluation = _evaluate(services, session, issuer, pathway, hashes)
     if not evaluation.met:
         raise Conflict("the learner does not meet the pathway (yet)",
                        errors=[FieldError("recipient", m["rule"], m["message"])
@@ -478,6 +491,8 @@ def _award_if_met(services: Services, slug: str, issuer: IssuerRecord, pathway: 
         if PathwayRepository(session).award_for(pathway.id, hashes) is not None:
             return
         evaluation = _evaluate(services, session, issuer, pathway, hashes)
+        if evaluation.met and _award_of(services, session, pathway, (), evaluation):
+            return  # awarded to this learner under another identifier
     if evaluation.met:
         _grant(services, slug, pathway, recipient, hashes, evaluation, caller, depth)
 
