@@ -215,6 +215,12 @@ def test_recognised_prior_learning_counts_up_to_the_cap(client: TestClient, admi
     assert "PROOF" in bad.json()["reason"]
     assert not bad.json()["progress"]["met"]
 
+    stranger = client.post(url, headers=headers, json={"learner": "someone@example.org",
+                                                       "credential": first})
+    assert stranger.status_code == 422, stranger.text
+    assert stranger.json()["errors"][0] == {
+        "field": "learner", "rule": "subject",
+        "message": "the credential's subject (its id or identifiers) does not name this learner"}
     for credential in (first, second):
         good = client.post(url, headers=headers, json={"learner": "ada@example.org",
                                                        "credential": credential})

@@ -20,6 +20,7 @@ from typing import Any
 
 import anyio.to_thread
 
+from vcissuer.credentials.identity import matches_identity
 from vcissuer.issuance.access import ISSUE, MANAGE, REVOKE, Caller, authorize
 from vcissuer.issuance.achievements import achievement_id_url, resolve_achievement
 from vcissuer.issuance.context import Services
@@ -601,6 +602,32 @@ def _recognition_target(services: Services, slug: str, pathway_id: str,
         return _own(services, session, slug, pathway_id, caller, ISSUE)
 
 
+def _names_learner(credential: dict[str, Any], learner: str) -> bool:
+    """Whether the credential's subject is the learner of a ``?learner=`` query: its DID as
+    ``credentialSubject.id``, or an IdentityObject of that type matching the value (salted
+    hashes checked as OB 3.0 says)."""
+    subject = credential.get("credentialSubject")
+    subject = subject[0] if isinstance(subject, list) and subject else subject
+    if not isinstance(subject, dict):
+        return False
+    if learner.startswith("did:"):
+        return subject.get("id") == learner.strip()
+    if learner.startswith("student:"):
+        types, value = {"sisSourcedId", "studentId"}, learner.removeprefix("student:").strip()
+    else:
+        kind, separator, rest = learner.partition(":")
+        if separator and kind and "@" not in kind and not kind.startswith("ext"):
+            types, value = {kind}, rest.strip()
+        elif learner.startswith("ext:"):
+            kind, _, rest = learner[4:].partition(":")
+            types, value = {f"ext:{kind}"}, rest.strip()
+        else:
+            types, value = {"emailAddress"}, learner
+    identities = subject.get("identifier") or []
+    return any(isinstance(i, dict) and i.get("identityType") in types
+               and matches_identity(i, value) for i in identities)
+
+
 def _store_recognition(services: Services, issuer: IssuerRecord, pathway: PathwayRecord,
                        body: RecognitionIn, report: Any) -> dict[str, Any]:
     learner_hash = lookup_hash_for(body.learner, lookup=services.lookup)
@@ -612,6 +639,10 @@ def _store_recognition(services: Services, issuer: IssuerRecord, pathway: Pathwa
         raise Rejected("a credential of this issuer counts directly, not as prior learning",
                        errors=[FieldError("credential", "own-issuer",
                                           "the credential's issuer is this issuer")])
+    if credential is not None and not _names_learner(credential, body.learner):
+        raise Rejected("the credential is not the learner's",
+                       errors=[FieldError("learner", "subject", "the credential's subject "
+                                          "(its id or identifiers) does not name this learner")])
     if not report.verified:
         reason = "not verified: " + ("; ".join(report_json["errors"]) or report_json["verdict"])
     elif not rules.recognised(held.issuer, held.achievement_id, held.alignments):
