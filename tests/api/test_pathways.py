@@ -221,6 +221,9 @@ def test_recognised_prior_learning_counts_up_to_the_cap(client: TestClient, admi
     assert stranger.json()["errors"][0] == {
         "field": "learner", "rule": "subject",
         "message": "the credential's subject (its id or identifiers) does not name this learner"}
+    nul = client.post(url, headers=headers, json={"learner": "ada@example.org", "credential": {
+        **first, "name": "bad\u0000name"}})
+    assert nul.status_code == 422 and nul.json()["errors"][0]["field"] == "credential"
     for credential in (first, second):
         good = client.post(url, headers=headers, json={"learner": "ada@example.org",
                                                        "credential": credential})

@@ -651,6 +651,11 @@ def _store_recognition(services: Services, issuer: IssuerRecord, pathway: Pathwa
         reason = None
     text = body.credential if isinstance(body.credential, str) else json.dumps(
         body.credential, ensure_ascii=False, separators=(",", ":"))
+    if "\x00" in text or "\\u0000" in text or "\\u0000" in json.dumps(report_json):
+        # PostgreSQL's text and JSONB cannot hold NUL (SQLite can): refused on both.
+        raise Rejected("the credential holds a NUL character",
+                       errors=[FieldError("credential", "control_character",
+                                          "U+0000 is not allowed in a stored credential")])
     with services.db.session_scope() as session:
         record = PathwayRepository(session, clock=services.clock).add_recognition(
             RecognitionRecord(pathway_id=pathway.id, issuer_id=issuer.id,

@@ -153,8 +153,8 @@ class RecognitionRecord(Base):
     issuer_id: Mapped[str] = mapped_column(ForeignKey("issuers.id"))
     learner_hash: Mapped[str] = mapped_column(String(128))
     credential: Mapped[str] = mapped_column(Text)
-    credential_issuer: Mapped[str | None] = mapped_column(String(2048))
-    achievement_id: Mapped[str | None] = mapped_column(String(2048))
+    credential_issuer: Mapped[str | None] = mapped_column(Text)
+    achievement_id: Mapped[str | None] = mapped_column(Text)
     verified: Mapped[bool] = mapped_column(Boolean)
     report: Mapped[dict[str, Any]]
     created: Mapped[datetime]
