@@ -21,7 +21,16 @@ from typing import Any
 import anyio.to_thread
 
 from vcissuer.credentials.identity import matches_identity
-from vcissuer.issuance.access import ISSUE, MANAGE, REVOKE, Caller, authorize
+from vcissuer.issuance.access import (
+    ISSUE,
+    MANAGE,
+    REVOKE,
+    ApiToken,
+    Caller,
+    authenticate,
+    authorize,
+    note_use,
+)
 from vcissuer.issuance.achievements import achievement_id_url, resolve_achievement
 from vcissuer.issuance.context import Services
 from vcissuer.issuance.errors import Conflict, FieldError, IssuanceError, NotFound, Rejected
@@ -209,8 +218,11 @@ def flag_achievement(services: Services, session: Any, issuer_id: str,
         PathwayRepository(session).flag_members(issuer_id, [record.id])
 
 
-def _own(services: Services, session: Any, slug: str, pathway_id: str, caller: Caller,
-         scope: str) -> tuple[IssuerRecord, PathwayRecord]:
+def _own(services: Services, session: Any, slug: str, pathway_id: str,
+         caller: Caller | ApiToken, scope: str) -> tuple[IssuerRecord, PathwayRecord]:
+    """The issuer's pathway, for a caller with ``scope`` (an API key as presented is checked
+    here, in the flow's own transaction, as the issue path does)."""
+    caller = authenticate(session, caller)
     issuer = load_issuer(services, session, slug)
     authorize(caller, issuer_id=issuer.id, scope=scope)
     record = PathwayRepository(session).get(pathway_id, issuer_id=issuer.id)
@@ -343,16 +355,19 @@ def _award_of(services: Services, session: Any, pathway: PathwayRecord,
 
 
 def progress(services: Services, slug: str, pathway_id: str, learner: str, *,
-             caller: Caller) -> dict[str, Any]:
+             caller: Caller | ApiToken) -> dict[str, Any]:
     """Which credentials count, credits per rule, what is missing, what was set aside and
     why, and the award (with its events) when there is one."""
     hashes = (lookup_hash_for(learner, lookup=services.lookup),)
     with services.db.session_scope(read_only=True) as session:
-        issuer, pathway = _own(services, session, slug, pathway_id, caller, ISSUE)
+        known = authenticate(session, caller)
+        issuer, pathway = _own(services, session, slug, pathway_id, known, ISSUE)
         evaluation = _evaluate(services, session, issuer, pathway, hashes)
         found = _award_of(services, session, pathway, hashes, evaluation)
-        return {"pathway": pathway_view(services, pathway), **evaluation.to_json(),
+        view = {"pathway": pathway_view(services, pathway), **evaluation.to_json(),
                 "award": award_view(services, session, found) if found else None}
+    note_use(services, known)
+    return view
 
 
 # --- awards ------------------------------------------------------------------------------

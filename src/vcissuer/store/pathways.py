@@ -194,6 +194,12 @@ _AWARD_FOR = select(AwardRecord).where(
     AwardRecord.learner_hash.in_(bindparam("hashes", expanding=True))).limit(1)
 
 
+_AWARDS_HOLDING = select(AwardRecord).where(
+    AwardRecord.pathway_id == bindparam("pathway_id"),
+    AwardRecord.id.in_(select(AwardConstituentRecord.award_id).where(
+        AwardConstituentRecord.credential_id.in_(bindparam("ids", expanding=True)))))
+
+
 class PathwayRepository(Repository):
     """Pathways, awards and recognitions of an issuer."""
 
@@ -279,10 +285,8 @@ class PathwayRepository(Repository):
         """Awards of the pathway that count any of these own credentials."""
         if not credential_ids:
             return []
-        return list(self.session.scalars(select(AwardRecord).where(
-            AwardRecord.pathway_id == pathway_id,
-            AwardRecord.id.in_(select(AwardConstituentRecord.award_id).where(
-                AwardConstituentRecord.credential_id.in_(list(credential_ids)))))))
+        return list(self.session.scalars(_AWARDS_HOLDING, {"pathway_id": pathway_id,
+                                                           "ids": list(credential_ids)}))
 
     def insert_award(self, *, pathway: PathwayRecord, learner_hash: str, credential_id: str,
                      own: Sequence[str], constituents: Sequence[str],

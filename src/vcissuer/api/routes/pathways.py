@@ -3,13 +3,14 @@ decide on an award whose constituent changed."""
 
 from __future__ import annotations
 
+import json
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Response
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
 
-from vcissuer.api.deps import CallerDep, ServicesDep
+from vcissuer.api.deps import ApiTokenDep, CallerDep, ServicesDep
 from vcissuer.api.jsonbody import JsonBodyRoute
 from vcissuer.api.routes.verify import VerifierDep
 from vcissuer.issuance import pathways
@@ -57,14 +58,18 @@ async def get_pathway(slug: str, pathway_id: str, services: ServicesDep,
 
 @router.get("/issuers/{slug}/pathways/{pathway_id}/progress",
             summary="A learner's progress: what counts for which rule, what is missing, what "
-                    "was set aside and why, and the award")
+                    "was set aside and why, and the award",
+            response_model=dict[str, Any])
 async def progress(
-    slug: str, pathway_id: str, services: ServicesDep, caller: CallerDep,
+    slug: str, pathway_id: str, services: ServicesDep, token: ApiTokenDep,
     learner: Annotated[Line, Query(min_length=1, max_length=500, description=(
         "email, did:…, student:<id>, or <identityType>:<value>"))],
-) -> dict[str, Any]:
-    return await run_in_threadpool(pathways.progress, services, slug, pathway_id, learner,
-                                   caller=caller)
+) -> Response:
+    view = await run_in_threadpool(pathways.progress, services, slug, pathway_id, learner,
+                                   caller=token)
+    # Plain JSON values already: encoded once, not walked again by the response model.
+    return Response(json.dumps(view, ensure_ascii=False, separators=(",", ":")),
+                    media_type="application/json")
 
 
 @router.post("/issuers/{slug}/pathways/{pathway_id}/award", status_code=201,
