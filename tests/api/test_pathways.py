@@ -339,3 +339,24 @@ def test_alignment_members_suspension_and_other_issuers(client: TestClient, admi
                          params={"learner": "ada@example.org"}, headers=rival)
     assert refused.status_code == 403
     assert client.get(f"/issuers/rival/pathways/{pathway}", headers=rival).status_code == 404
+
+
+def test_a_credential_issued_when_a_wallet_collects_it_awards(client: TestClient,
+                                                                admin) -> None:
+    """An offer issued on redemption is an issue like any other: the award follows it."""
+    from tests.wallet.flow import redeem
+    from tests.wallet.holder import Holder
+
+    headers, modules, target = _setup(client, admin)
+    pathway = _pgcert(client, headers, modules, target)
+    _issue(client, headers, modules[0], "w-a")
+    _issue(client, headers, modules[1], "w-b")
+    offer = client.post("/issuers/uni/offers", headers=headers, json={
+        "assessment": assessment(modules[2], "w-c", creditsEarned=20, recipient=LEARNER),
+        "issue": "on-redemption"})
+    assert offer.status_code == 201, offer.text
+    assert _progress(client, headers, pathway["id"])["award"] is None
+    delivered = redeem(client, offer.json(), Holder.ed25519(), aud="http://testserver")
+    assert delivered.status_code == 200, delivered.text
+    progress = _progress(client, headers, pathway["id"])
+    assert progress["met"] and progress["award"]["state"] == "awarded"
