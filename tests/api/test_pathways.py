@@ -159,9 +159,12 @@ def test_rules_refused_at_definition(client: TestClient, admin) -> None:
           "accept": [{"achievementId": modules[0]}]}, "rules.levelCredits[0]"),
         ({"accept": [{"achievementId": target}]}, "targetAchievementId"),
     ]
-    for rules, field in cases:
-        response = client.post("/issuers/uni/pathways", headers=headers,
-                               json={"targetAchievementId": target, "rules": rules})
+    assessed = make_achievement(client, headers, name="Assessed")["id"]  # has outcomes
+    cases.append(({"accept": [{"achievementId": modules[0]}]}, "targetAchievementId"))
+    for n, (rules, field) in enumerate(cases):
+        response = client.post("/issuers/uni/pathways", headers=headers, json={
+            "targetAchievementId": assessed if n == len(cases) - 1 else target,
+            "rules": rules})
         assert response.status_code == 422, response.text
         assert response.headers["content-type"] == "application/problem+json"
         assert [e["field"] for e in response.json()["errors"]] == [field]

@@ -21,6 +21,7 @@ from typing import Any
 import anyio.to_thread
 
 from vcissuer.credentials.identity import matches_identity
+from vcissuer.credentials.outcomes import check_results
 from vcissuer.issuance.access import (
     ISSUE,
     MANAGE,
@@ -185,6 +186,13 @@ def create_pathway(services: Services, slug: str, body: PathwayIn, *,
         except NotFound:
             raise NotFound(f"no achievement {body.target_achievement_id!r} for this issuer",
                            field="targetAchievementId") from None
+        problems = check_results(target.document, [],
+                                 credits_earned=target.document.get("creditsAvailable"))
+        if problems:  # the award issues the target with no results of an assessment
+            raise Rejected("the target achievement cannot be awarded by a pathway: it asks for "
+                           "assessed results",
+                           errors=[FieldError("targetAchievementId", "results-required",
+                                              "; ".join(p.message for p in problems))])
         rules_json = body.rules.wire()
         _own_members(services, session, issuer, rules_json)
         try:
