@@ -391,7 +391,7 @@ def _evidence(evaluation: Evaluation) -> list[dict[str, Any]]:
     for held, rule, credits in evaluation.counted:
         item: dict[str, Any] = {
             "name": (held.name or "credential")[:500],
-            "narrative": f"Counted for {rule}: {display(credits):g} "
+            "narrative": f"Counted for {evaluation.rule_label(rule)}: {display(credits):g} "
                          f"{evaluation.rules.credit_scheme} credits"
                          + (" (recognised prior learning from another provider)"
                             if held.external else "")}

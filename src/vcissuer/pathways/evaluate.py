@@ -96,6 +96,14 @@ class Evaluation:
     def constituents(self) -> list[str]:
         return [held.id for held, _, _ in self.counted]
 
+    def rule_label(self, rule: str) -> str:
+        """A rule key of :attr:`counted` in words."""
+        if rule.startswith("electives["):
+            return f"elective group {self.rules.electives[int(rule[10:-1])].name!r}"
+        if rule.startswith("required["):
+            return "a required achievement"
+        return "the credit total"
+
     def to_json(self) -> dict[str, Any]:
         return {
             "met": self.met,
@@ -103,6 +111,7 @@ class Evaluation:
             "creditScheme": self.rules.credit_scheme,
             "counted": [{"credential": held.id, "name": held.name,
                          "achievementId": held.achievement_id, "rule": rule,
+                         "ruleLabel": self.rule_label(rule),
                          "credits": display(credits), "external": held.external}
                         for held, rule, credits in self.counted],
             "credits": self.per_rule,
