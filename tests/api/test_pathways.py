@@ -363,3 +363,25 @@ def test_a_credential_issued_when_a_wallet_collects_it_awards(client: TestClient
     assert delivered.status_code == 200, delivered.text
     progress = _progress(client, headers, pathway["id"])
     assert progress["met"] and progress["award"]["state"] == "awarded"
+
+
+def test_new_rules_are_a_new_revision(client: TestClient, admin) -> None:
+    headers, modules, target = _setup(client, admin)
+    pathway = _pgcert(client, headers, modules, target)
+    url = f"/issuers/uni/pathways/{pathway['id']}"
+    rules = pathway["rules"]
+    same = client.patch(url, headers=headers, json={"rules": rules})
+    assert same.status_code == 200 and same.json()["revision"] == 1
+    bad = client.patch(url, headers=headers, json={"rules": {**rules, "creditScheme": "USCH"}})
+    assert bad.status_code == 422 and bad.json()["errors"][0]["field"] == "rules.creditScheme"
+    revised = client.patch(url, headers=headers, json={"rules": {
+        **rules, "totalCredits": 40, "electives": [],
+        "accept": [{"achievementId": f"http://testserver/achievements/{modules[1]}"}]}})
+    assert revised.status_code == 200, revised.text
+    assert revised.json()["revision"] == 2
+    assert [r["revision"] for r in revised.json()["revisions"]] == [1, 2]
+    _issue(client, headers, modules[0], "a")
+    _issue(client, headers, modules[1], "b")  # 40 credits now meet revision 2
+    award = _progress(client, headers, pathway["id"])["award"]
+    assert award["pathwayRevision"] == 2
+    assert client.get(url, headers=headers).json()["rules"]["totalCredits"] == 40

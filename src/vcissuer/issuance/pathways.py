@@ -42,6 +42,8 @@ from vcissuer.issuance.schemas import (
     AwardDecisionIn,
     AwardIn,
     PathwayIn,
+    PathwayPatch,
+    PathwayRulesIn,
     RecipientIn,
     RecognitionIn,
 )
@@ -86,6 +88,7 @@ __all__ = [
     "list_pathways",
     "progress",
     "recognise",
+    "update_pathway",
 ]
 
 log = logging.getLogger("vcissuer.pathways")
@@ -175,6 +178,29 @@ def _member_achievements(session: Any, issuer: IssuerRecord, rules: Rules,
         after = page.next_cursor
 
 
+def _checked_rules(services: Services, session: Any, issuer: IssuerRecord,
+                   target: AchievementRecord, body: PathwayRulesIn
+                   ) -> tuple[dict[str, Any], list[str]]:
+    """The rules as stored (own members as id URLs, the credit scheme stated) and the
+    issuer's achievements they count; Rejected naming the field when they cannot be
+    evaluated soundly or would count the target towards itself."""
+    rules_json = body.wire()
+    _own_members(services, session, issuer, rules_json)
+    try:
+        rules = parse_rules(rules_json, default_scheme=_scheme_of(target))
+    except RuleError as error:
+        raise Rejected("the pathway's rules cannot be evaluated",
+                       errors=[FieldError(error.field, error.rule, error.message)]) from None
+    rules_json["creditScheme"] = rules.credit_scheme
+    target_url = achievement_id_url(services, target.id)
+    if rules.involves(target_url, _alignments(target.document)):
+        raise Rejected("the qualification cannot count towards itself",
+                       errors=[FieldError("targetAchievementId", "cycle",
+                                          "the target achievement is a member of its own "
+                                          "pathway")])
+    return rules_json, _member_achievements(session, issuer, rules, services)
+
+
 def create_pathway(services: Services, slug: str, body: PathwayIn, *,
                    caller: Caller) -> dict[str, Any]:
     with services.db.session_scope() as session:
@@ -193,26 +219,30 @@ def create_pathway(services: Services, slug: str, body: PathwayIn, *,
                            "assessed results",
                            errors=[FieldError("targetAchievementId", "results-required",
                                               "; ".join(p.message for p in problems))])
-        rules_json = body.rules.wire()
-        _own_members(services, session, issuer, rules_json)
-        try:
-            rules = parse_rules(rules_json, default_scheme=_scheme_of(target))
-        except RuleError as error:
-            raise Rejected("the pathway's rules cannot be evaluated",
-                           errors=[FieldError(error.field, error.rule, error.message)]) from None
-        rules_json["creditScheme"] = rules.credit_scheme
-        target_url = achievement_id_url(services, target.id)
-        if rules.involves(target_url, _alignments(target.document)):
-            raise Rejected("the qualification cannot count towards itself",
-                           errors=[FieldError("targetAchievementId", "cycle",
-                                              "the target achievement is a member of its own "
-                                              "pathway")])
-        members = _member_achievements(session, issuer, rules, services)
+        rules_json, members = _checked_rules(services, session, issuer, target, body.rules)
         record = PathwayRepository(session, clock=services.clock).create(
             issuer_id=issuer.id, target_achievement_id=target.id,
             name=body.name or target.document.get("name", "qualification"),
             rules=rules_json, members=members)
         return pathway_view(services, record)
+
+
+def update_pathway(services: Services, slug: str, pathway_id: str, body: PathwayPatch, *,
+                   caller: Caller) -> dict[str, Any]:
+    """New rules: the pathway's next revision. Awards already made keep theirs."""
+    with services.db.session_scope() as session:
+        issuer, record = _own(services, session, slug, pathway_id, caller, MANAGE)
+        target = resolve_achievement(services, session, record.target_achievement_id,
+                                     issuer_id=issuer.id)
+        rules_json, members = _checked_rules(services, session, issuer, target, body.rules)
+        repository = PathwayRepository(session, clock=services.clock)
+        if rules_json != record.rules or (body.name or record.name) != record.name:
+            repository.revise(record, name=body.name or record.name, rules=rules_json,
+                              members=members)
+        view = pathway_view(services, record)
+        view["revisions"] = [{"revision": r.revision, "created": r.created.isoformat()}
+                             for r in repository.revisions(record.id)]
+        return view
 
 
 def flag_achievement(services: Services, session: Any, issuer_id: str,

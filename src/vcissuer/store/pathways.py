@@ -219,6 +219,25 @@ class PathwayRepository(Repository):
         self.session.flush()
         return record
 
+    def revise(self, record: PathwayRecord, *, name: str, rules: Mapping[str, Any],
+               members: Sequence[str]) -> PathwayRecord:
+        """The pathway's next revision (every earlier one stays in ``pathway_revisions``)."""
+        now = self._now()
+        record.name = name
+        record.rules = dict(rules)
+        record.revision += 1
+        record.updated = now
+        self.session.add(PathwayRevisionRecord(pathway_id=record.id, revision=record.revision,
+                                               rules=dict(rules), created=now))
+        self.flag_members(record.issuer_id, members)
+        self.session.flush()
+        return record
+
+    def revisions(self, pathway_id: str) -> list[PathwayRevisionRecord]:
+        return list(self.session.scalars(select(PathwayRevisionRecord).where(
+            PathwayRevisionRecord.pathway_id == pathway_id)
+            .order_by(PathwayRevisionRecord.revision)))
+
     def flag_members(self, issuer_id: str, achievement_ids: Sequence[str]) -> None:
         if achievement_ids:
             self.session.execute(

@@ -19,6 +19,7 @@ from vcissuer.issuance.schemas import (
     AwardIn,
     Line,
     PathwayIn,
+    PathwayPatch,
     RecognitionIn,
 )
 
@@ -53,6 +54,15 @@ async def list_pathways(
 async def get_pathway(slug: str, pathway_id: str, services: ServicesDep,
                       caller: CallerDep) -> dict[str, Any]:
     return await run_in_threadpool(pathways.get_pathway, services, slug, pathway_id,
+                                   caller=caller)
+
+
+@router.patch("/issuers/{slug}/pathways/{pathway_id}",
+              summary="New rules for a pathway (published as its next revision)",
+              responses={422: {"description": "rules that cannot be evaluated soundly"}})
+async def update_pathway(slug: str, pathway_id: str, body: PathwayPatch, services: ServicesDep,
+                         caller: CallerDep) -> dict[str, Any]:
+    return await run_in_threadpool(pathways.update_pathway, services, slug, pathway_id, body,
                                    caller=caller)
 
 
