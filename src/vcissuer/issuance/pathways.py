@@ -477,6 +477,8 @@ def _grant(services: Services, slug: str, pathway: PathwayRecord, recipient: Rec
         except DuplicateError:
             record = None
         else:
+            # The CLR flow (issuance/clr.py) issues the learner's ClrCredential from
+            # ``constituents`` and records it with repository.set_clr_credential(record, id).
             AuditRepository(session, clock=services.clock).record(
                 issuer_id=pathway.issuer_id, actor=caller.client_id, action="pathway.award",
                 subject=record.id, details={"pathway": pathway.id,
