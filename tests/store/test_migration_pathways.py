@@ -27,6 +27,14 @@ def test_existing_achievements_are_in_no_pathway(empty_engine) -> None:
             "INSERT INTO achievements (id, issuer_id, document, revocable, suspendable, "
             "revision, status, created, updated) VALUES ('a1', :issuer, '{}', true, false, 1, "
             "'active', :t, :t)"), {"issuer": ISSUER, "t": T})
+        # Rows referencing the achievement: a migration that copied the table would fail.
+        connection.execute(text(
+            "INSERT INTO achievement_revisions (achievement_id, revision, document, created) "
+            "VALUES ('a1', 1, '{}', :t)"), {"t": T})
+        connection.execute(text(
+            "INSERT INTO credentials (id, issuer_id, achievement_id, signed, format, state, "
+            "created) VALUES ('c1', :issuer, 'a1', '{}', 'ldp', 'active', :t)"),
+            {"issuer": ISSUER, "t": T})
     upgrade(empty_engine)
     assert schema_diff(empty_engine) == []
     assert set(inspect(empty_engine).get_table_names()) >= NEW_TABLES
