@@ -227,14 +227,17 @@ def test_recognised_prior_learning_counts_up_to_the_cap(client: TestClient, admi
     nul = client.post(url, headers=headers, json={"learner": "ada@example.org", "credential": {
         **first, "name": "bad\u0000name"}})
     assert nul.status_code == 422 and nul.json()["errors"][0]["field"] == "credential"
+    recognitions = {}
     for credential in (first, second):
         good = client.post(url, headers=headers, json={"learner": "ada@example.org",
                                                        "credential": credential})
         assert good.status_code == 201 and good.json()["verified"], good.text
+        recognitions[credential["id"]] = good.json()["credential"]
     progress = _progress(client, headers, pathway)
     assert progress["credits"]["external"] == 20 and progress["credits"]["total"] == 40
+    # The tampered copy of `second` is superseded by the genuine one submitted after it.
     reasons = sorted(s["reason"] for s in progress["setAside"])
-    assert reasons == ["not-verified", "over-external-cap"]
+    assert reasons == ["over-external-cap"]
     assert not progress["met"]
 
     as_jwt = client.post("/issuers/other/credentials", headers=bearer(api_key(
@@ -252,6 +255,22 @@ def test_recognised_prior_learning_counts_up_to_the_cap(client: TestClient, admi
     assert sum(c["external"] for c in progress["counted"]) == 1
     # Only for that learner.
     assert _progress(client, headers, pathway, "someone@example.org")["credits"]["total"] == 0
+    # Revoked at its issuer and submitted again: the newest report supersedes.
+    revoked = first
+    other = bearer(api_key(client.app.state.services,  # type: ignore[attr-defined]
+                           issuer_slug="other"))
+    client.post(f"/issuers/other/credentials/{revoked['id'].rsplit('/', 1)[-1]}/revoke",
+                headers=other, json={}).raise_for_status()
+    again = client.post(url, headers=headers, json={"learner": "ada@example.org",
+                                                    "credential": revoked})
+    assert again.status_code == 201 and not again.json()["counts"], again.text
+    assert again.json()["report"]["revoked"]
+    progress = _progress(client, headers, pathway)
+    assert {"credential": again.json()["credential"], "reason": "revoked",
+            "message": "the credential is revoked"} in progress["setAside"]
+    earlier = recognitions[revoked["id"]]  # superseded: neither counted nor set aside
+    assert earlier not in [c["credential"] for c in progress["counted"]]
+    assert earlier not in [c["credential"] for c in progress["setAside"]]
 
 
 def test_racing_awards_award_once(client: TestClient, admin) -> None:

@@ -324,10 +324,16 @@ def _held(services: Services, repository: PathwayRepository, rows: Sequence[Held
         if found is not None:
             held.append(found if row.state == "active" and row.valid_until is None else
                         replace(found, state=row.state, valid_until=row.valid_until))
-    for recognition in recognitions:
+    seen: set[str] = set()
+    for recognition in recognitions:  # newest first: a resubmission's report supersedes
         credential = recognition.report.get("credential")
         if not isinstance(credential, dict):
             continue
+        key = credential.get("id") if isinstance(credential.get("id"), str) else None
+        if key is not None:
+            if key in seen:
+                continue
+            seen.add(key)
         state = ("revoked" if recognition.report.get("revoked") else
                  "suspended" if recognition.report.get("suspended") else
                  "active" if recognition.verified else "not-verified")
