@@ -404,3 +404,19 @@ def test_new_rules_are_a_new_revision(client: TestClient, admin) -> None:
     award = _progress(client, headers, pathway["id"])["award"]
     assert award["pathwayRevision"] == 2
     assert client.get(url, headers=headers).json()["rules"]["totalCredits"] == 40
+
+
+def test_a_failed_award_never_fails_the_issue(client: TestClient, admin) -> None:
+    """The qualification is retired: the module is still issued; the award waits."""
+    headers, modules, target = _setup(client, admin)
+    pathway = _pgcert(client, headers, modules, target)
+    client.post(f"/issuers/uni/achievements/{target}/retire",
+                headers=headers).raise_for_status()
+    for i, module in enumerate(modules):
+        _issue(client, headers, module, f"f{i}")  # 201 each, award or not
+    progress = _progress(client, headers, pathway["id"])
+    assert progress["met"] and progress["award"] is None
+    refused = client.post(f"/issuers/uni/pathways/{pathway['id']}/award", headers=headers,
+                          json={"recipient": LEARNER})
+    assert refused.status_code == 409, refused.text
+    assert refused.headers["content-type"] == "application/problem+json"
