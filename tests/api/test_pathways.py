@@ -12,7 +12,7 @@ from typing import Any
 from fastapi.testclient import TestClient
 
 from tests.api.conftest import api_key, assessment, bearer, make_achievement, make_issuer
-from vcissuer.issuance import pathways
+from vcissuer.issuance import pathway_awards
 from vcissuer.issuance.access import Caller
 from vcissuer.issuance.context import Services
 from vcissuer.issuance.schemas import AwardIn
@@ -285,7 +285,7 @@ def test_racing_awards_award_once(client: TestClient, admin) -> None:
 
     def run() -> None:
         barrier.wait()
-        results.append(pathways.award(services, "uni", pathway["id"],
+        results.append(pathway_awards.award(services, "uni", pathway["id"],
                                       AwardIn.model_validate({"recipient": LEARNER}),
                                       caller=caller))
 

@@ -20,7 +20,7 @@ from vcissuer.issuance.achievements import issuable, resolve_achievement
 from vcissuer.issuance.context import Services
 from vcissuer.issuance.credentials import check_assessment, prepare_credential
 from vcissuer.issuance.errors import IssuanceError, Rejected
-from vcissuer.issuance.pathways import after_issue
+from vcissuer.issuance.pathway_awards import after_issue
 from vcissuer.issuance.schemas import AssessmentIn
 from vcissuer.issuance.signing import active_signer
 from vcissuer.issuance.status import StatusAssignment, purpose_of, status_entries

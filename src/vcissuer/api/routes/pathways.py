@@ -13,7 +13,7 @@ from fastapi.responses import JSONResponse
 from vcissuer.api.deps import ApiTokenDep, CallerDep, ServicesDep
 from vcissuer.api.jsonbody import JsonBodyRoute
 from vcissuer.api.routes.verify import VerifierDep
-from vcissuer.issuance import pathways
+from vcissuer.issuance import pathway_awards, pathways, recognitions
 from vcissuer.issuance.schemas import (
     AwardDecisionIn,
     AwardIn,
@@ -87,7 +87,7 @@ async def progress(
              responses={200: {"description": "already awarded: the award"}, **_NOT_MET})
 async def award(slug: str, pathway_id: str, body: AwardIn, services: ServicesDep,
                 caller: CallerDep) -> JSONResponse:
-    outcome = await run_in_threadpool(pathways.award, services, slug, pathway_id, body,
+    outcome = await run_in_threadpool(pathway_awards.award, services, slug, pathway_id, body,
                                       caller=caller)
     return JSONResponse(outcome.view, status_code=201 if outcome.created else 200)
 
@@ -96,7 +96,7 @@ async def award(slug: str, pathway_id: str, body: AwardIn, services: ServicesDep
             summary="An award: its qualification, constituents (with state) and events")
 async def get_award(slug: str, pathway_id: str, award_id: str, services: ServicesDep,
                     caller: CallerDep) -> dict[str, Any]:
-    return await run_in_threadpool(pathways.get_award, services, slug, pathway_id, award_id,
+    return await run_in_threadpool(pathway_awards.get_award, services, slug, pathway_id, award_id,
                                    caller=caller)
 
 
@@ -107,7 +107,7 @@ async def get_award(slug: str, pathway_id: str, award_id: str, services: Service
                                              "no longer meets the pathway"}})
 async def decide(slug: str, pathway_id: str, award_id: str, body: AwardDecisionIn,
                  services: ServicesDep, caller: CallerDep) -> dict[str, Any]:
-    return await run_in_threadpool(pathways.decide, services, slug, pathway_id, award_id,
+    return await run_in_threadpool(pathway_awards.decide, services, slug, pathway_id, award_id,
                                    body, caller=caller)
 
 
@@ -116,4 +116,4 @@ async def decide(slug: str, pathway_id: str, award_id: str, body: AwardDecisionI
                      "kept with its report")
 async def recognise(slug: str, pathway_id: str, body: RecognitionIn, services: ServicesDep,
                     caller: CallerDep, verifier: VerifierDep) -> dict[str, Any]:
-    return await pathways.recognise(services, verifier, slug, pathway_id, body, caller=caller)
+    return await recognitions.recognise(services, verifier, slug, pathway_id, body, caller=caller)
