@@ -5,7 +5,6 @@ award per pathway and learner (the database decides); the issuer decides (keep, 
 re-award) when a constituent is later revoked or suspended.
 """
 
-
 from __future__ import annotations
 
 import logging
@@ -13,11 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from vcissuer.issuance.access import (
-    ISSUE,
-    REVOKE,
-    Caller,
-)
+from vcissuer.issuance.access import ISSUE, REVOKE, Caller
 from vcissuer.issuance.achievements import achievement_id_url, resolve_achievement
 from vcissuer.issuance.context import Services
 from vcissuer.issuance.errors import Conflict, FieldError, IssuanceError, NotFound, Rejected
@@ -30,16 +25,8 @@ from vcissuer.issuance.pathways import (
     rules_of,
 )
 from vcissuer.issuance.recipients import lookup_hashes
-from vcissuer.issuance.schemas import (
-    AssessmentIn,
-    AwardDecisionIn,
-    AwardIn,
-    RecipientIn,
-)
-from vcissuer.pathways import (
-    Evaluation,
-    display,
-)
+from vcissuer.issuance.schemas import AssessmentIn, AwardDecisionIn, AwardIn, RecipientIn
+from vcissuer.pathways import Evaluation, display
 from vcissuer.store import (
     AchievementRecord,
     AuditRepository,
@@ -49,11 +36,7 @@ from vcissuer.store import (
     IssuerRecord,
     StatusAction,
 )
-from vcissuer.store.pathways import (
-    AwardState,
-    PathwayRecord,
-    PathwayRepository,
-)
+from vcissuer.store.pathways import AwardState, PathwayRecord, PathwayRepository
 
 __all__ = ["AwardOutcome", "after_issue", "award", "decide", "get_award"]
 

@@ -33,11 +33,7 @@ from vcissuer.issuance.context import Services
 from vcissuer.issuance.errors import FieldError, NotFound, Rejected
 from vcissuer.issuance.issuers import load_issuer
 from vcissuer.issuance.recipients import lookup_hash_for
-from vcissuer.issuance.schemas import (
-    PathwayIn,
-    PathwayPatch,
-    PathwayRulesIn,
-)
+from vcissuer.issuance.schemas import PathwayIn, PathwayPatch, PathwayRulesIn
 from vcissuer.limits import MAX_PATHWAY_CREDENTIALS
 from vcissuer.pathways import (
     Evaluation,
@@ -48,12 +44,7 @@ from vcissuer.pathways import (
     held_from_credential,
     parse_rules,
 )
-from vcissuer.store import (
-    AchievementRecord,
-    CredentialFormat,
-    CredentialRepository,
-    IssuerRecord,
-)
+from vcissuer.store import AchievementRecord, CredentialFormat, CredentialRepository, IssuerRecord
 from vcissuer.store.pathways import (
     AwardRecord,
     HeldRow,

@@ -3,7 +3,6 @@ verification pipeline and kept with its report, counts towards a pathway for the
 names, when the pathway recognises its issuer and achievement, within the external cap.
 """
 
-
 from __future__ import annotations
 
 import json
@@ -12,33 +11,15 @@ from typing import Any
 import anyio.to_thread
 
 from vcissuer.credentials.identity import matches_identity
-from vcissuer.issuance.access import (
-    ISSUE,
-    Caller,
-)
+from vcissuer.issuance.access import ISSUE, Caller
 from vcissuer.issuance.context import Services
 from vcissuer.issuance.errors import FieldError, Rejected
-from vcissuer.issuance.pathways import (
-    evaluate_for,
-    own_pathway,
-    recognition_id,
-    rules_of,
-)
+from vcissuer.issuance.pathways import evaluate_for, own_pathway, recognition_id, rules_of
 from vcissuer.issuance.recipients import lookup_hash_for
-from vcissuer.issuance.schemas import (
-    RecognitionIn,
-)
-from vcissuer.pathways import (
-    held_from_credential,
-)
-from vcissuer.store import (
-    IssuerRecord,
-)
-from vcissuer.store.pathways import (
-    PathwayRecord,
-    PathwayRepository,
-    RecognitionRecord,
-)
+from vcissuer.issuance.schemas import RecognitionIn
+from vcissuer.pathways import held_from_credential
+from vcissuer.store import IssuerRecord
+from vcissuer.store.pathways import PathwayRecord, PathwayRepository, RecognitionRecord
 from vcissuer.verify import Verifier
 
 __all__ = ["recognise"]
