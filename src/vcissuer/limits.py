@@ -27,6 +27,8 @@ __all__ = [
     "MAX_DOCUMENT_VALUES",
     "MAX_ENDORSEMENTS",
     "MAX_NESTING_DEPTH",
+    "MAX_PATHWAY_CREDENTIALS",
+    "MAX_PATHWAY_SEARCH_STEPS",
     "MAX_PRESENTATION_CREDENTIALS",
     "MAX_PROOFS",
     "MAX_STATUS_ENTRIES",
@@ -207,3 +209,11 @@ class CpuBudget:
             raise LimitExceeded(
                 f"the verification used more than its {self.seconds:g} s of CPU; stopped "
                 f"before {step}", limit="CPU per verification", maximum=self.seconds)
+
+
+# Qualification pathways (vcissuer.pathways): a learner's credentials considered in one
+# evaluation (the newest; the rest are set aside "over-limit"), and the steps of its search.
+# A learner holding thousands of credentials then costs one bounded evaluation, not an
+# exponential one. A real pathway (a dozen modules, a few groups) takes well under 1,000 steps.
+MAX_PATHWAY_CREDENTIALS = 200
+MAX_PATHWAY_SEARCH_STEPS = 20_000

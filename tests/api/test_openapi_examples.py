@@ -34,6 +34,8 @@ from vcissuer.api.examples import (
     EXAMPLE_CREDENTIAL_IDS,
     EXAMPLE_ISSUER_DID,
     EXAMPLE_MEDIA_TYPES,
+    EXAMPLE_PARTNER_DID,
+    EXAMPLE_QUALIFICATION_ID,
     EXAMPLES,
 )
 from vcissuer.issuance.context import Services
@@ -222,5 +224,42 @@ def test_every_example_is_accepted_by_the_service(app_client, services: Services
     response = client.post(path, json={"verifiablePresentation": presentation})
     assert response.status_code == 200, response.text
     sent.add(("post", "/exchanges/{ref}"))
+
+    # Stacking: the module and a partner college's credential make a certificate.
+    fheq7 = [{"targetName": "FHEQ level 7", "targetFramework": "FHEQ", "targetCode": "7",
+              "targetUrl": "https://www.qaa.ac.uk/the-quality-code/qualifications-frameworks"}]
+    cats = {"targetName": "UK Credit (CATS)", "targetFramework": "CATS",
+            "targetUrl": "https://www.qaa.ac.uk/"}
+    qualification = client.post(f"/issuers/{slug}/achievements", headers=lms, json={
+        "name": "Professional Certificate in Applied Data Analysis",
+        "description": "30 credits at FHEQ level 7.", "achievementType": "Certificate",
+        "criteria": {"narrative": "Meet the pathway's rules."}, "creditsAvailable": 30,
+        "creditScheme": cats, "alignment": fheq7})
+    assert qualification.status_code == 201, qualification.text
+    ids[EXAMPLE_QUALIFICATION_ID] = qualification.json()["id"]
+    client.post("/issuers", headers=admin, json={"slug": "partner", "name": "Partner College",
+                                                 "didMethod": "key"}).raise_for_status()
+    partner = bearer(api_key(services, issuer_slug="partner"))
+    module = client.post("/issuers/partner/achievements", headers=partner, json={
+        "name": "Statistics for Data Science", "description": "Statistics.",
+        "criteria": {"narrative": "Pass the exam."}, "creditsAvailable": 15,
+        "creditScheme": cats, "alignment": fheq7}).json()
+    foreign = client.post("/issuers/partner/credentials", headers=partner, json={
+        "achievementId": module["id"], "recipient": {"email": "katherine.johnson@example.org"},
+        "creditsEarned": 15, "assessmentRef": "PC-2024-118"}).json()["credential"]
+    ids[EXAMPLE_PARTNER_DID] = foreign["issuer"]["id"]
+    pathway = send("post", "/issuers/{slug}/pathways", headers=lms, status=201, slug=slug)
+    where = {"slug": slug, "pathway_id": pathway["id"]}
+    revised = send("patch", "/issuers/{slug}/pathways/{pathway_id}", headers=lms, **where)
+    assert revised["revision"] == 2 and revised["rules"]["recencyYears"] == 4, revised
+    recognition = "/issuers/{slug}/pathways/{pathway_id}/recognitions"
+    recognised = send("post", recognition, headers=lms, status=201, body={
+        **_ours(_example("post", recognition), ids), "credential": foreign}, **where)
+    assert recognised["verified"] and recognised["counts"], recognised
+    awarded = send("post", "/issuers/{slug}/pathways/{pathway_id}/award", headers=lms,
+                   status=201, **where)
+    assert awarded["state"] == "awarded"
+    send("post", "/issuers/{slug}/pathways/{pathway_id}/awards/{award_id}/decision",
+         headers=lms, award_id=awarded["id"], **where)
 
     assert sent == set(EXAMPLES)

@@ -27,6 +27,7 @@ from vcissuer.api.routes import (
     issuers,
     oid4vci,
     pages,
+    pathways,
     status,
     verify,
 )
@@ -82,6 +83,7 @@ def create_app(services: Services, *, max_body_bytes: int = 4 * 1024 * 1024,
     app.include_router(clients.router)
     app.include_router(credentials.router)
     app.include_router(status.router)
+    app.include_router(pathways.router)
     app.include_router(oid4vci.router)
     app.include_router(exchanges.router)
     app.include_router(verify.router)

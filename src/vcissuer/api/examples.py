@@ -20,8 +20,8 @@ import copy
 from typing import Any
 
 __all__ = ["EXAMPLE_ACHIEVEMENT_ID", "EXAMPLE_BASE_URL", "EXAMPLE_CLIENT_ID",
-           "EXAMPLE_CREDENTIAL_IDS", "EXAMPLE_ISSUER_DID", "EXAMPLE_MEDIA_TYPES", "EXAMPLES",
-           "attach_examples"]
+           "EXAMPLE_CREDENTIAL_IDS", "EXAMPLE_ISSUER_DID", "EXAMPLE_MEDIA_TYPES",
+           "EXAMPLE_PARTNER_DID", "EXAMPLE_QUALIFICATION_ID", "EXAMPLES", "attach_examples"]
 
 # Values a real run replaces: the service's base URL, and ids the service assigns.
 EXAMPLE_BASE_URL = "https://badges.northbridge.ac.uk"
@@ -30,6 +30,9 @@ EXAMPLE_ACHIEVEMENT_ID = "6f1c2a9e-3b7d-4e58-9a0c-1d2e3f4a5b6c"
 EXAMPLE_CREDENTIAL_IDS = ("0c9d8e7f-6a5b-4c3d-8e2f-1a0b9c8d7e6f",
                           "1d0e9f8a-7b6c-4d5e-9f3a-2b1c0d9e8f7a")
 EXAMPLE_CLIENT_ID = "7e2d4c6b-9a1f-4b3e-8c5d-0f6a2b8c4d1e"
+# The stackable qualification, and the partner college whose credential is recognised.
+EXAMPLE_QUALIFICATION_ID = "9a8b7c6d-5e4f-4a3b-9c2d-1e0f9a8b7c6d"
+EXAMPLE_PARTNER_DID = "did:key:z6MkpartnerCollegeExampleKey0000000000000000000"
 
 _ISSUER = {
     "slug": "northbridge",
@@ -179,6 +182,27 @@ def _example(summary: str, value: Any) -> dict[str, Any]:
     return {"summary": summary, "value": value}
 
 
+_PATHWAY = {
+    "targetAchievementId": EXAMPLE_QUALIFICATION_ID,
+    "name": "Professional Certificate in Applied Data Analysis",
+    "rules": {
+        "creditScheme": "CATS", "totalCredits": 30,
+        "levelCredits": [{"framework": "FHEQ", "level": 7, "credits": 30}],
+        "required": [{"achievementId": EXAMPLE_ACHIEVEMENT_ID}],
+        "recencyYears": 5, "maxExternalCredits": 15,
+        "recognise": [{"issuer": EXAMPLE_PARTNER_DID}]},
+}
+_KATHERINE = {"email": "katherine.johnson@example.org", "name": "Katherine Johnson"}
+_PARTNER_BADGE = {
+    **_OPEN_BADGE,
+    "name": "Statistics for Data Science",
+    "issuer": {"id": EXAMPLE_PARTNER_DID, "type": ["Profile"], "name": "Partner College"},
+    "credentialSubject": {
+        **_OPEN_BADGE["credentialSubject"],
+        "achievement": {**_OPEN_BADGE["credentialSubject"]["achievement"],  # type: ignore[dict-item]
+                        "name": "Statistics for Data Science"}},
+}
+
 # (method, path) -> named examples of the request body.
 EXAMPLES: dict[tuple[str, str], dict[str, dict[str, Any]]] = {
     ("post", "/issuers"): {"university": _example(
@@ -258,6 +282,22 @@ EXAMPLES: dict[tuple[str, str], dict[str, dict[str, Any]]] = {
                 "type": ["VerifiablePresentation"],
                 "verifiableCredential": [_OPEN_BADGE]},
             "options": {}})},
+    ("post", "/issuers/{slug}/pathways"): {"certificate": _example(
+        "A 30-credit certificate: the module plus 15 credits of recognised prior learning",
+        _PATHWAY)},
+    ("patch", "/issuers/{slug}/pathways/{pathway_id}"): {"recency": _example(
+        "Count credentials of the last four years only: the pathway's next revision",
+        {"rules": {**_PATHWAY["rules"], "recencyYears": 4}})},  # type: ignore[dict-item]
+    ("post", "/issuers/{slug}/pathways/{pathway_id}/recognitions"): {"partner": _example(
+        "A learner's credential from a partner college (verified when received)",
+        {"learner": "katherine.johnson@example.org", "credential": _PARTNER_BADGE})},
+    ("post", "/issuers/{slug}/pathways/{pathway_id}/award"): {"learner": _example(
+        "Award the certificate to a learner who meets its rules", {"recipient": _KATHERINE})},
+    ("post", "/issuers/{slug}/pathways/{pathway_id}/awards/{award_id}/decision"): {
+        "keep": _example("Keep the award after a constituent was suspended", {
+            "decision": "keep",
+            "reason": "The suspended module credential is under appeal; the board keeps the "
+                      "certificate meanwhile."})},
     ("post", "/verify/url"): {"badge-page": _example(
         "Verify the credential at its public URL",
         {"url": f"{EXAMPLE_BASE_URL}/credentials/{EXAMPLE_CREDENTIAL_IDS[0]}"})},

@@ -91,7 +91,16 @@ def create_achievement(services: Services, slug: str, body: AchievementIn, *,
                 definition_key=definition_key(body.human_code, body.version))
         except DuplicateError:
             raise _duplicate(body) from None
+        _flag(services, session, issuer, record)
         return achievement_view(record)
+
+
+def _flag(services: Services, session: Any, issuer: IssuerRecord,
+          record: AchievementRecord) -> None:
+    """Mark the achievement when a pathway counts it (by an alignment code it carries)."""
+    from vcissuer.issuance.pathways import flag_achievement  # (import cycle)
+
+    flag_achievement(services, session, issuer.id, record)
 
 
 def _own(services: Services, session: Any, slug: str, achievement_id: str, caller: Caller
@@ -130,6 +139,7 @@ def _revise(services: Services, session: Any, issuer: IssuerRecord, record: Achi
             revocable=body.revocable, suspendable=body.suspendable)
     except DuplicateError:
         raise _duplicate(body) from None
+    _flag(services, session, issuer, record)
     return achievement_view(record)
 
 

@@ -30,6 +30,7 @@ from vcissuer.issuance.context import Services
 from vcissuer.issuance.errors import Conflict, FieldError, IssuanceError, NotFound, Rejected
 from vcissuer.issuance.fingerprint import changed_fields, fingerprint, repeat_conflict
 from vcissuer.issuance.issuers import load_issuer
+from vcissuer.issuance.pathway_awards import after_issue
 from vcissuer.issuance.recipients import lookup_hash_for, lookup_hashes, recipient_from
 from vcissuer.issuance.schemas import AssessmentIn
 from vcissuer.issuance.signing import sign_with, signer_for
@@ -241,8 +242,11 @@ def _parse(body: Any, *, prefix: str = "") -> AssessmentIn:
 
 
 def issue_one(services: Services, slug: str, body: AssessmentIn | dict[str, Any], *,
-              caller: Caller | ApiToken) -> IssueOutcome:
-    """Issue one credential, or return the one already issued for its assessment reference."""
+              caller: Caller | ApiToken, depth: int = 0) -> IssueOutcome:
+    """Issue one credential, or return the one already issued for its assessment reference.
+
+    A new credential of an achievement a pathway counts then awards the learner's pathways
+    they now meet (``depth``: how many awards led to this issue)."""
     assessment = _parse(body)
     with services.db.session_scope(read_only=True) as session:
         context = _context(services, session, slug, caller)
@@ -261,6 +265,9 @@ def issue_one(services: Services, slug: str, body: AssessmentIn | dict[str, Any]
             record, lookups=_lookups(services, assessment))
     if not stored.created:  # a concurrent request stored this reference first
         same_request(services, stored.record, assessment)
+    elif achievement.in_pathway:
+        after_issue(services, slug, context.issuer, [(assessment, achievement)],
+                    caller=context.caller, depth=depth)
     return IssueOutcome(stored.record, created=stored.created)
 
 
@@ -328,6 +335,7 @@ def issue_batch(services: Services, slug: str, items: list[Any], *,
             [record for _, record in fresh], issuer_id=context.issuer.id,
             lookups={record.id: _lookups(services, signed[index]) for index, record in fresh})
     by_ref = {}
+    members = {index: achievement for index, _, achievement in to_sign if achievement.in_pathway}
     for (index, _), result in zip(fresh, stored, strict=True):
         by_ref[result.record.assessment_ref] = result.record
         if not result.created:  # a concurrent request stored this reference first
@@ -338,6 +346,12 @@ def issue_batch(services: Services, slug: str, items: list[Any], *,
                 continue
         outcomes[index] = _done(index, result.record,
                                 "issued" if result.created else "already-issued")
+    if members:
+        after_issue(services, slug, context.issuer,
+                    [(signed[index], members[index]) for index, _ in fresh
+                     if index in members and outcomes[index] is not None
+                     and outcomes[index]["outcome"] == "issued"],  # type: ignore[index]
+                    caller=context.caller)
     for index, assessment in repeats:
         ref = assessment.assessment_ref
         if ref in by_ref:

@@ -27,6 +27,8 @@ __all__ = [
     "AchievementPatch",
     "AlignmentIn",
     "AssessmentIn",
+    "AwardDecisionIn",
+    "AwardIn",
     "BatchIn",
     "BatchItemOut",
     "BatchOut",
@@ -43,10 +45,15 @@ __all__ = [
     "IssuerPatch",
     "ONE_LINE",
     "Line",
+    "MemberIn",
+    "PathwayIn",
+    "PathwayPatch",
+    "PathwayRulesIn",
     "Prose",
     "RecipientIn",
     "ResultDescriptionIn",
     "ReasonIn",
+    "RecognitionIn",
     "ResultIn",
     "RubricLevelIn",
     "VcApiIssueIn",
@@ -571,3 +578,116 @@ class ClientList(Body):
 
 class ReasonIn(Body):
     reason: Text | None = Field(default=None, description="recorded in the audit trail")
+
+
+# --- qualification pathways ----------------------------------------------------------------
+
+Credits = Annotated[float, Field(ge=0, le=10_000)]
+
+
+class MemberIn(Body):
+    """A credential counts when its achievement is ``achievementId`` (this issuer's uuid or
+    any full id URL), or when it aligns to ``targetCode`` in ``targetFramework`` (a unit of a
+    framework, say)."""
+
+    achievement_id: ShortText | None = None
+    target_framework: ShortText | None = None
+    target_code: ShortText | None = None
+
+    @model_validator(mode="after")
+    def _one_way(self) -> MemberIn:
+        by_alignment = self.target_framework is not None or self.target_code is not None
+        if (self.achievement_id is None) == (not by_alignment) or (
+                by_alignment and (self.target_framework is None or self.target_code is None)):
+            raise ValueError("name either achievementId, or targetFramework and targetCode")
+        return self
+
+
+class LevelIn(Body):
+    framework: Literal["FHEQ", "SCQF", "CQFW", "RQF", "EQF"]
+    level: Annotated[int, Field(ge=1, le=12)]
+
+
+class LevelCreditsIn(LevelIn):
+    credits: Credits = Field(description="at least this many credits at this level or above")
+
+
+class ElectiveGroupIn(Body):
+    name: ShortText
+    members: list[MemberIn] = Field(min_length=1, max_length=200)
+    min_credits: Credits | None = None
+    min_count: Annotated[int, Field(ge=1, le=200)] | None = None
+
+    @model_validator(mode="after")
+    def _minimum(self) -> ElectiveGroupIn:
+        if self.min_credits is None and self.min_count is None:
+            raise ValueError("give minCredits, minCount or both")
+        return self
+
+
+class RecogniseIn(Body):
+    """Another provider whose credentials count (recognition of prior learning): its issuer id
+    (a DID or URL) and, optionally, which achievement (by id or alignment code)."""
+
+    issuer: Annotated[Line, Field(min_length=1, max_length=2048)]
+    achievement_id: ShortText | None = None
+    target_framework: ShortText | None = None
+    target_code: ShortText | None = None
+
+
+class PathwayRulesIn(Body):
+    credit_scheme: ShortText | None = Field(
+        default=None, description="CATS, SCQF, CQFW or ECTS; default: the target "
+                                  "achievement's creditScheme")
+    total_credits: Credits | None = None
+    level_credits: list[LevelCreditsIn] = Field(default_factory=list, max_length=10)
+    minimum_level: LevelIn | None = Field(
+        default=None, description="every counted credential at this level or above")
+    required: list[MemberIn] = Field(default_factory=list, max_length=100)
+    electives: list[ElectiveGroupIn] = Field(default_factory=list, max_length=20)
+    accept: list[MemberIn] = Field(default_factory=list, max_length=200,
+                                   description="further achievements counting to the totals")
+    recency_years: Annotated[int, Field(ge=1, le=100)] | None = Field(
+        default=None, description="count only credentials earned within this many years")
+    max_external_credits: Credits = Field(
+        default=0, description="at most this many credits from other providers")
+    recognise: list[RecogniseIn] = Field(default_factory=list, max_length=50)
+
+
+class PathwayIn(Body):
+    target_achievement_id: ShortText = Field(
+        description="the qualification: an achievement of this issuer (uuid or id URL)")
+    name: ShortText | None = Field(default=None, description="default: the target's name")
+    rules: PathwayRulesIn
+
+
+class PathwayPatch(Body):
+    """New rules for a pathway: published as its next revision (earlier ones are kept; awards
+    record the revision they were made under)."""
+
+    name: ShortText | None = None
+    rules: PathwayRulesIn
+
+
+LearnerQuery = Annotated[Line, Field(min_length=1, max_length=500)]
+
+
+class AwardIn(Body):
+    """The learner, as the qualification credential will name them (as when issuing)."""
+
+    recipient: RecipientIn
+
+
+class AwardDecisionIn(Body):
+    decision: Literal["keep", "revoke", "re-award"]
+    reason: Text | None = None
+    recipient: RecipientIn | None = Field(
+        default=None, description="needed to re-award: the learner, as the new "
+                                  "qualification credential will name them")
+
+
+class RecognitionIn(Body):
+    learner: LearnerQuery = Field(description="email, did:…, student:<id>, or "
+                                              "<identityType>:<value>")
+    credential: dict[str, Any] | Annotated[str, Field(max_length=1_000_000)] = Field(
+        description="an OB 3.0 AchievementCredential of another issuer (JSON-LD or VC-JWT)")

@@ -163,6 +163,9 @@ class AchievementRecord(Base):
     # "<humanCode>\x1f<version>" when the definition has a humanCode, else NULL.
     definition_key: Mapped[str | None] = mapped_column(String(1100))
     retired_at: Mapped[datetime | None]
+    # A pathway counts its credentials: issuing one checks the learner's pathways. False for
+    # an issuer with no pathways, so the issue path then costs nothing more.
+    in_pathway: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     created: Mapped[datetime]
     updated: Mapped[datetime]
 

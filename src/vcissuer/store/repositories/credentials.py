@@ -285,6 +285,11 @@ class CredentialRepository(Repository):
                     .values(state=state)
                 )
         apply_bits(self.session, bits, issuer_id=issuer_id, now=now)
+        if new_states:
+            from vcissuer.store.pathways import note_constituent_changes  # (import cycle)
+
+            note_constituent_changes(self.session, {s.value: ids for s, ids in new_states.items()},
+                                     actor=actor, reason=reason, at=now)
         audit_rows = [
             {
                 "id": new_id(),
