@@ -196,3 +196,26 @@ def test_the_records_page_opens_in_a_browser(client, world) -> None:
     page = client.get(f"/credentials/{body['id']}", headers={"Accept": "text/html"})
     assert page.status_code == 200, page.text
     assert page.headers["content-type"].startswith("text/html")
+
+
+@pytest.mark.parametrize(("body", "field"), [
+    ({"learner": LEARNER, "credentialIds": []}, "credentialIds"),
+    ({"credentialIds": ["x"]}, "learner"),
+    ({"learner": {}, "credentialIds": ["x"]}, "learner"),
+    ({"learner": LEARNER, "credentialIds": ["x" * 400, "no\u0000nul"]}, "credentialIds.1"),
+    ({"learner": LEARNER, "credentialIds": ["x"],
+      "associations": [{"associationType": "isFriendOf", "sourceId": "a", "targetId": "b"}]},
+     "associations.0.associationType"),
+])
+def test_malformed_requests_are_problems_naming_the_field(client, world, body, field) -> None:
+    response = client.post("/issuers/uni/clr", headers=world["headers"], json=body)
+    assert response.status_code == 422, response.text
+    assert response.headers["content-type"].startswith("application/problem+json")
+    fields = [e["field"] for e in response.json()["errors"]]
+    assert any(f.replace("[", ".").replace("]", "").endswith(field) for f in fields), fields
+
+
+def test_an_id_that_is_no_uuid_is_not_found(client, world) -> None:
+    response = _clr(client, world, credentialIds=["not-a-uuid-" + "x" * 300])
+    assert response.status_code == 422
+    assert response.json()["errors"][0]["rule"] == "not-found"
