@@ -196,6 +196,23 @@ def test_the_records_page_opens_in_a_browser(client, world) -> None:
     page = client.get(f"/credentials/{body['id']}", headers={"Accept": "text/html"})
     assert page.status_code == 200, page.text
     assert page.headers["content-type"].startswith("text/html")
+    assert "Ada Learner: PgCert record" in page.text
+    assert "Comprehensive Learner Record" in page.text
+    assert page.text.count('class="record state-ok"') == 3
+    for credential in world["issued"]:
+        assert f'href="/credentials/{credential["id"]}"' in page.text
+
+
+def test_the_records_page_names_the_revoked_constituent(client, world) -> None:
+    """Issue 13 (pages): the record's page lists its credentials with their own results."""
+    body = _clr(client, world).json()
+    second = world["issued"][1]
+    client.post(f"/issuers/uni/credentials/{second['id']}/revoke",
+                headers=world["headers"]).raise_for_status()
+    page = client.get(f"/credentials/{body['id']}", headers={"Accept": "text/html"}).text
+    assert page.count('data-state="revoked"') == 1
+    assert page.count('class="record state-ok"') == 2
+    assert f"credential 2 ({second['credential']['id']}) revoked" in page
 
 
 @pytest.mark.parametrize(("body", "field"), [
