@@ -236,3 +236,12 @@ def test_an_id_that_is_no_uuid_is_not_found(client, world) -> None:
     response = _clr(client, world, credentialIds=["not-a-uuid-" + "x" * 300])
     assert response.status_code == 422
     assert response.json()["errors"][0]["rule"] == "not-found"
+
+
+@pytest.mark.parametrize("suffix", [".json", ".png", ".svg", "/preview.png"])
+def test_the_records_downloads_are_served(client, world, suffix) -> None:
+    body = _clr(client, world).json()
+    response = client.get(f"/credentials/{body['id']}{suffix}")
+    assert response.status_code == 200, response.text
+    if suffix == ".json":
+        assert response.json() == body["credential"]
