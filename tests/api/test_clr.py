@@ -127,6 +127,7 @@ def test_a_tampered_constituent_fails_itself_and_the_record(client, world) -> No
     ("duplicate", "credentialIds[3]", "duplicate"),
     ("unknown-achievement", "associations[0].targetId", "unknown-achievement"),
     ("revoked", "credentialIds[0]", "revoked"),
+    ("their-achievement", "achievementIds[0]", "not-found"),
 ])
 def test_what_may_not_go_into_a_record_is_a_field_error(client, services, world, change,
                                                         field, rule) -> None:
@@ -147,6 +148,10 @@ def test_what_may_not_go_into_a_record_is_a_field_error(client, services, world,
         changes["credentialIds"] = [*ids, ids[0]]
     elif change == "unknown-achievement":
         changes["achievementIds"] = []
+    elif change == "their-achievement":
+        other = bearer(api_key(services, issuer_slug="other"))
+        changes["achievementIds"] = [make_achievement(client, other, slug="other")["id"]]
+        changes["associations"] = []
     else:
         client.post(f"/issuers/uni/credentials/{ids[0]}/revoke",
                     headers=world["headers"]).raise_for_status()

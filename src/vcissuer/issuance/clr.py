@@ -127,8 +127,7 @@ def issue_clr(
             return IssueOutcome(_same_record(services, existing, credential_ids), created=False)
         embedded = _constituents(repository, credential_ids, recipient.lookup_hashes,
                                  issuer_id=issuer.id)
-        extra = [resolve_achievement(services, session, ref, issuer_id=issuer.id).document
-                 for ref in achievement_ids]
+        extra = _achievements(services, session, achievement_ids, issuer_id=issuer.id)
         signer = signer_for(services, key)
     links = [Association(a.association_type, _achievement_url(services, a.source_id),
                          _achievement_url(services, a.target_id)) for a in associations]
@@ -207,6 +206,22 @@ def _constituents(repository: CredentialRepository, credential_ids: Sequence[str
     if errors:
         raise Rejected("these credentials cannot go into the learner's record", errors=errors)
     return [json.loads(records[i].signed) for i in credential_ids]
+
+
+def _achievements(services: Services, session: Any, references: Sequence[str], *,
+                  issuer_id: str) -> list[dict[str, Any]]:
+    """The issuer's achievements to list besides the credentials' own (422 naming any
+    that is not the issuer's)."""
+    found, errors = [], []
+    for index, reference in enumerate(references):
+        try:
+            found.append(resolve_achievement(services, session, reference,
+                                             issuer_id=issuer_id).document)
+        except NotFound as error:
+            errors.append(FieldError(f"achievementIds[{index}]", "not-found", error.message))
+    if errors:
+        raise Rejected("the record cannot list these achievements", errors=errors)
+    return found
 
 
 def _achievement_url(services: Services, reference: str) -> str:
