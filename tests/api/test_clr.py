@@ -263,3 +263,13 @@ def test_a_record_of_too_many_credentials_is_refused_naming_the_limit(client, wo
     report = _verify(client, crowded)
     assert [c["check"] for c in report["checks"]] == ["limits"]
     assert report["checks"][0]["detail"] == f"credentials per record: at most {MAX_CLR_CREDENTIALS}"
+
+
+def test_the_verify_page_lists_a_records_credentials(client, world) -> None:
+    import json
+
+    record = _clr(client, world).json()["credential"]
+    page = client.post("/verify", files={"credential": (None, json.dumps(record))})
+    assert page.status_code == 200, page.text
+    assert "Credentials in this record" in page.text
+    assert page.text.count('class="record state-ok"') == 3
