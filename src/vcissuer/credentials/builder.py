@@ -40,7 +40,9 @@ _ACHIEVEMENT_FIELDS = (
     "otherIdentifier",
     "related",
 )
-_PROFILE_FIELDS = ("name", "url", "email", "phone", "description", "image", "address")
+# ``endorsement``: EndorsementCredentials attached to the issuer (issuance/endorsements.py).
+_PROFILE_FIELDS = ("name", "url", "email", "phone", "description", "image", "address",
+                   "endorsement")
 
 
 def compact(value: Any) -> Any:
