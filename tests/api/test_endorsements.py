@@ -282,3 +282,24 @@ def test_the_owner_detaches_and_attaches_again(client, world) -> None:
     credential = issue(client, world["uni"], world["achievement"], "d2")["credential"]
     assert credential["credentialSubject"]["achievement"]["endorsement"] == [
         given["endorsement"]]
+
+
+def test_credentials_with_endorsements_canonicalize_as_plain_pyld(client, services,
+                                                                   world) -> None:
+    """The signer's shape templates (jsonld/shapes.py) meet endorsements nested two deep
+    (issuer and achievement), each with its own @context and proof graph: the canonical form
+    must be byte-identical to plain pyld's, on the first credential and on the templated
+    ones after it."""
+    from vcissuer.jsonld import plain_canonicalize
+
+    endorse(client, world["qaa"], achievement_url(world["achievement"])).raise_for_status()
+    endorse(client, world["qaa"], "did:web:testserver:issuers:uni").raise_for_status()
+    client.post("/issuers/uni/endorsements/import", headers=world["uni"], json={
+        "endorsement": did_key_endorsement(achievement_url(world["achievement"]))},
+    ).raise_for_status()
+    for ref in ("c1", "c2", "c3"):
+        credential = issue(client, world["uni"], world["achievement"], ref)["credential"]
+        assert len(credential["credentialSubject"]["achievement"]["endorsement"]) == 2
+        unsigned = {k: v for k, v in credential.items() if k != "proof"}
+        assert services.canonicalizer.canonicalize(unsigned) == plain_canonicalize(unsigned)
+        assert verify(client, credential)["verified"] is True
