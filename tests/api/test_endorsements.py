@@ -246,6 +246,22 @@ def test_an_import_that_is_not_an_endorsement_is_refused(client, world) -> None:
     assert response.json()["errors"][0]["rule"] == "endorsement-credential"
 
 
+@pytest.mark.parametrize(("change", "field", "rule"), [
+    ({"name": "Employer\u0000endorsement"}, "endorsement.name", "control_character"),
+    ({"description": None}, "endorsement", "serialization"),
+    ({"termsOfUse": []}, "endorsement", "serialization"),
+])
+def test_an_import_that_could_not_be_stored_as_signed_is_refused(client, world, change,
+                                                                  field, rule) -> None:
+    """PostgreSQL cannot store NUL; OB 3.0 Serialization: nulls and empty arrays are omitted
+    (and an issued credential is compacted, which would change a signed endorsement)."""
+    endorsement = {**did_key_endorsement(achievement_url(world["achievement"])), **change}
+    response = client.post("/issuers/uni/endorsements/import", headers=world["uni"],
+                           json={"endorsement": endorsement})
+    assert response.status_code == 422, response.text
+    assert [(e["field"], e["rule"]) for e in response.json()["errors"]] == [(field, rule)]
+
+
 # --- revocation, detaching ----------------------------------------------------------------------
 
 def test_a_revoked_endorsement_drops_out_and_reads_revoked(client, world) -> None:

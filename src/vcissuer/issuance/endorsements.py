@@ -13,6 +13,7 @@ between :func:`check_import` and :func:`store_import`).
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
@@ -108,6 +109,15 @@ def _attached_count(session: Any, subject: _Subject) -> int:
     if subject.kind == "achievement" and subject.achievement is not None:
         return len(repository.attached_to(achievement_id=subject.achievement.id))
     return len(repository.attached_to(issuer_id=subject.owner_id))
+
+
+def _lock(session: Any, subject: _Subject) -> None:
+    """Hold what the endorsement would attach to, before its attachments are counted."""
+    repository = EndorsementRepository(session)
+    if subject.achievement is not None:
+        repository.lock_achievement(subject.achievement.id)
+    elif subject.issuer is not None:
+        repository.lock_issuer(subject.issuer.id)
 
 
 def _has_room(session: Any, subject: _Subject) -> bool:
@@ -263,6 +273,7 @@ def issue_endorsement(services: Services, slug: str, body: EndorsementIn, *,
     with services.db.session_scope() as session:
         CredentialRepository(session, clock=services.clock).insert_or_get(credential)
         subject = _subject(services, session, subject_id)  # again, in this transaction
+        _lock(session, subject)
         record = EndorsementRepository(session, clock=services.clock).add(EndorsementRecord(
             id=new_id(), source=EndorsementSource.ISSUED, endorser_issuer_id=endorser.id,
             credential_id=credential_id, subject_id=subject_id,
@@ -292,6 +303,27 @@ def _import_field(message: str, field: str, rule: str, detail: str) -> Rejected:
     return Rejected(message, errors=[FieldError(field, rule, detail)])
 
 
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def _control_character(value: Any, path: str) -> str | None:
+    """The path of the first key or string holding a control character (but tab, LF, CR)."""
+    if isinstance(value, str):
+        return path if _CONTROL.search(value) else None
+    if isinstance(value, Mapping):
+        for key, item in value.items():
+            found = path + "." + str(key) if _CONTROL.search(str(key)) else \
+                _control_character(item, f"{path}.{key}")
+            if found is not None:
+                return found
+    if isinstance(value, list):
+        for index, item in enumerate(value):
+            found = _control_character(item, f"{path}[{index}]")
+            if found is not None:
+                return found
+    return None
+
+
 def check_import(services: Services, slug: str, body: EndorsementImportIn, *,
                  caller: Caller) -> ImportTarget:
     """The endorsed entity of an import, before anything is verified: the caller must own it
@@ -309,6 +341,11 @@ def check_import(services: Services, slug: str, body: EndorsementImportIn, *,
         raise _import_field("the endorsement names no endorsed entity",
                             "endorsement.credentialSubject.id", "required",
                             "EndorsementSubject.id is required (OB 3.0 EndorsementSubject)")
+    where = _control_character(document, "endorsement")
+    if where is not None:
+        raise _import_field("the endorsement holds a control character", where,
+                            "control_character", "only tab, line feed and carriage return "
+                            "(a stored string cannot hold the others on every database)")
     if compact(document) != document:
         raise _import_field("the endorsement has null values or empty arrays or objects",
                             "endorsement", "serialization",
@@ -365,6 +402,7 @@ def store_import(services: Services, target: ImportTarget, report: Mapping[str, 
         subject = _Subject(target.subject_id, target.kind, issuer=issuer,
                            achievement=AchievementRepository(session).get_public(
                                target.achievement_id) if target.achievement_id else None)
+        _lock(session, subject)
         attached = (repository.attached_to(achievement_id=target.achievement_id)
                     if target.achievement_id else repository.attached_to(issuer_id=issuer.id))
         same = target.document.get("id")
@@ -419,6 +457,7 @@ def set_attached(services: Services, slug: str, endorsement_id: str, attached: b
             subject = _Subject(record.subject_id, kind, issuer=issuer,
                                achievement=AchievementRepository(session).get_public(
                                    record.achievement_id) if record.achievement_id else None)
+            _lock(session, subject)
             if not _has_room(session, subject):
                 raise Conflict(f"at most {MAX_ATTACHED[kind]} endorsements are attached to "
                                f"an {kind}: detach one first")
