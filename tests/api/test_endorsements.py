@@ -20,6 +20,7 @@ from vcissuer.credentials.schema import validate_achievement_credential, validat
 from vcissuer.issuance.context import Services
 from vcissuer.keys import Ed25519KeyPair
 from vcissuer.proofs import add_proof
+from vcissuer.proofs.jose import encode_vc_jwt
 
 BASE = "http://testserver"
 
@@ -260,6 +261,44 @@ def test_an_import_that_could_not_be_stored_as_signed_is_refused(client, world, 
                            json={"endorsement": endorsement})
     assert response.status_code == 422, response.text
     assert [(e["field"], e["rule"]) for e in response.json()["errors"]] == [(field, rule)]
+
+
+def did_key_endorsement_jwt(subject: str) -> str:
+    """The same employer endorsement as a VC-JWT (OB 3.0 §8.2 JWT proof format)."""
+    keys = Ed25519KeyPair.generate()
+    did = f"did:key:{keys.public_multibase}"
+    document = did_key_endorsement(subject, keys=keys)
+    del document["proof"]
+    return encode_vc_jwt(document, keys.signer(f"{did}#{keys.public_multibase}"))
+
+
+def test_a_vc_jwt_endorsement_is_published_in_endorsement_jwt(client, world) -> None:
+    """OB 3.0 Achievement.endorsementJwt: CompactJws endorsements, verified as the others."""
+    token = did_key_endorsement_jwt(achievement_url(world["achievement"]))
+    response = client.post("/issuers/uni/endorsements/import", headers=world["uni"],
+                           json={"endorsement": token})
+    assert response.status_code == 201, response.text
+    assert response.json()["endorsement"] == token
+    assert response.json()["report"]["format"] == "jwt"
+    published = client.get(f"/achievements/{world['achievement']['id']}").json()
+    assert published["endorsementJwt"] == [token] and "endorsement" not in published
+    credential = issue(client, world["uni"], world["achievement"], "j1")["credential"]
+    assert credential["credentialSubject"]["achievement"]["endorsementJwt"] == [token]
+    assert validate_achievement_credential(credential) == []
+    report = verify(client, credential)
+    assert report["verified"] is True, report
+    nested = endorsements_check(report)["reports"][0]
+    assert nested["location"] == "credentialSubject.achievement.endorsementJwt[0]"
+    assert nested["verified"] is True
+    header, payload, signature = token.split(".")
+    forged = client.post("/issuers/uni/endorsements/import", headers=world["uni"],
+                         json={"endorsement": f"{header}.{payload}.{signature[:-4]}AAAA"})
+    assert forged.status_code == 422
+    assert "proof" in {e["rule"] for e in forged.json()["errors"]}
+    unreadable = client.post("/issuers/uni/endorsements/import", headers=world["uni"],
+                             json={"endorsement": "a.b.c"})
+    assert unreadable.status_code == 422
+    assert unreadable.json()["errors"][0]["rule"] == "vc-jwt"
 
 
 # --- revocation, detaching ----------------------------------------------------------------------

@@ -12,7 +12,12 @@ import re
 import pytest
 from fastapi.testclient import TestClient
 
-from tests.api.test_endorsements import achievement_url, did_key_endorsement, endorse
+from tests.api.test_endorsements import (
+    achievement_url,
+    did_key_endorsement,
+    did_key_endorsement_jwt,
+    endorse,
+)
 from tests.web.conftest import (
     BROWSER,
     api_key,
@@ -80,3 +85,14 @@ def test_issuer_page_and_imported_endorsements(client, world) -> None:
     badge = page(client, f"/credentials/{credential['id']}")
     assert endorsement_states(badge) == {"Quality Assurance Agency": "genuine",
                                          "Acme Analytics Ltd": "genuine"}
+
+
+def test_a_vc_jwt_endorsement_shows_on_the_achievement_and_badge_pages(client, world) -> None:
+    token = did_key_endorsement_jwt(achievement_url(world["achievement"]))
+    client.post("/issuers/uni/endorsements/import", headers=world["uni"],
+                json={"endorsement": token}).raise_for_status()
+    achievement = page(client, f"/achievements/{world['achievement']['id']}")
+    assert endorsement_states(achievement) == {"Acme Analytics Ltd": "genuine"}
+    credential = issue(client, world["uni"], world["achievement"], "page-4")
+    badge = page(client, f"/credentials/{credential['id']}")
+    assert endorsement_states(badge) == {"Acme Analytics Ltd": "genuine"}

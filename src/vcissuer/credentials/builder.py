@@ -40,9 +40,10 @@ _ACHIEVEMENT_FIELDS = (
     "otherIdentifier",
     "related",
 )
-# ``endorsement``: EndorsementCredentials attached to the issuer (issuance/endorsements.py).
+# ``endorsement``, ``endorsementJwt``: EndorsementCredentials attached to the issuer
+# (issuance/endorsements.py).
 _PROFILE_FIELDS = ("name", "url", "email", "phone", "description", "image", "address",
-                   "endorsement")
+                   "endorsement", "endorsementJwt")
 
 
 def compact(value: Any) -> Any:

@@ -120,8 +120,9 @@ def _revise(services: Services, session: Any, issuer: IssuerRecord, record: Achi
         raise Rejected("the updated achievement is not valid",
                        errors=validation_errors(error)) from None
     document = _document(services, session, issuer, body, record.id)
-    if record.document.get("endorsement"):  # attached endorsements stay (issuance/endorsements)
-        document["endorsement"] = record.document["endorsement"]
+    for member in ("endorsement", "endorsementJwt"):  # attached ones stay (see endorsements)
+        if record.document.get(member):
+            document[member] = record.document[member]
     if document == record.document and (body.revocable, body.suspendable) == (
             record.revocable, record.suspendable):
         return achievement_view(record)  # nothing changed: no new revision

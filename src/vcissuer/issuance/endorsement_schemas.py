@@ -64,9 +64,16 @@ class EndorsementIn(Body):
         return value
 
 
-class EndorsementImportIn(Body):
-    """An EndorsementCredential signed elsewhere (JSON-LD with an embedded proof)."""
+# OB 3.0 CompactJws (the pattern of its JSON Schemas' ``endorsementJwt`` items).
+CompactJws = Annotated[str, Field(pattern=r"^[a-zA-Z0-9_-]+\.[a-zA-Z0-9_-]*\.[a-zA-Z0-9_-]+$",
+                                  max_length=1_000_000)]
 
-    endorsement: dict[str, Any] = Field(
+
+class EndorsementImportIn(Body):
+    """An EndorsementCredential signed elsewhere: JSON-LD with an embedded proof (published in
+    ``endorsement``), or a VC-JWT (published in ``endorsementJwt``)."""
+
+    endorsement: dict[str, Any] | CompactJws = Field(
         description="the signed EndorsementCredential whose credentialSubject.id is one of "
-                    "this issuer's achievements, or the issuer itself")
+                    "this issuer's achievements, or the issuer itself: an object, or a VC-JWT "
+                    "compact JWS")

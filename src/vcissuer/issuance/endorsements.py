@@ -23,6 +23,7 @@ from vcissuer.clock import format_datetime
 from vcissuer.credentials.builder import build_profile, compact
 from vcissuer.credentials.contexts import OPEN_BADGE_CONTEXT, SCHEMA_VALIDATOR_TYPE
 from vcissuer.credentials.schema import ENDORSEMENT_CREDENTIAL_SCHEMA_URL, validate_against
+from vcissuer.errors import VcError
 from vcissuer.issuance.access import ISSUE, MANAGE, Caller, authorize
 from vcissuer.issuance.achievements import achievement_id_url
 from vcissuer.issuance.context import Services
@@ -100,7 +101,7 @@ def _subject(services: Services, session: Any, subject_id: str) -> _Subject:
 def _endorser_profile(issuer: IssuerRecord) -> dict[str, Any]:
     """The endorser as the endorsement's issuer: its Profile without its own endorsements
     (they stay on its Profile page; embedding them here would nest endorsements)."""
-    fields = {k: v for k, v in issuer.profile.items() if k != "endorsement"}
+    fields = {k: v for k, v in issuer.profile.items() if k not in _MEMBERS}
     return build_profile(issuer.did, fields)
 
 
@@ -127,11 +128,25 @@ def _has_room(session: Any, subject: _Subject) -> bool:
 
 # --- publishing: the achievement's revision, or the issuer's Profile -----------------------
 
+_MEMBERS = ("endorsement", "endorsementJwt")
+
+
 def _with_endorsements(document: Mapping[str, Any], endorsements: list[Any]) -> dict[str, Any]:
-    out = {k: v for k, v in document.items() if k != "endorsement"}
-    if endorsements:
-        out["endorsement"] = endorsements
+    """``document`` publishing ``endorsements``: objects in ``endorsement``, VC-JWTs in
+    ``endorsementJwt`` (OB 3.0 Achievement and Profile)."""
+    out = {k: v for k, v in document.items() if k not in _MEMBERS}
+    objects = [e for e in endorsements if not isinstance(e, str)]
+    tokens = [e for e in endorsements if isinstance(e, str)]
+    if objects:
+        out["endorsement"] = objects
+    if tokens:
+        out["endorsementJwt"] = tokens
     return out
+
+
+def _published(text: str) -> Any:
+    """A stored endorsement as it is embedded: a JSON object, or a VC-JWT as it came."""
+    return json.loads(text) if text.startswith("{") else text
 
 
 def republish(services: Services, session: Any, *, achievement_id: str | None = None,
@@ -144,7 +159,7 @@ def republish(services: Services, session: Any, *, achievement_id: str | None = 
         record = repository.lock_achievement(achievement_id)
         if record is None:
             return
-        attached = [json.loads(r.document)
+        attached = [_published(r.document)
                     for r in repository.attached_to(achievement_id=achievement_id)]
         document = _with_endorsements(record.document, attached)
         if document == record.document:
@@ -162,7 +177,7 @@ def republish(services: Services, session: Any, *, achievement_id: str | None = 
     issuer = repository.lock_issuer(issuer_id)
     if issuer is None:
         return
-    attached = [json.loads(r.document) for r in repository.attached_to(issuer_id=issuer_id)]
+    attached = [_published(r.document) for r in repository.attached_to(issuer_id=issuer_id)]
     profile = _with_endorsements(issuer.profile, attached)
     if profile != issuer.profile:
         IssuerRepository(session, clock=services.clock).update(issuer.id, profile=profile)
@@ -173,11 +188,6 @@ def _republish_for(services: Services, session: Any, record: EndorsementRecord) 
         republish(services, session, achievement_id=record.achievement_id)
     elif record.subject_issuer_id is not None:
         republish(services, session, issuer_id=record.subject_issuer_id)
-
-
-def carry_endorsements(previous: Mapping[str, Any], document: dict[str, Any]) -> dict[str, Any]:
-    """``document`` (a corrected achievement) with the endorsements ``previous`` published."""
-    return _with_endorsements(document, list(previous.get("endorsement") or []))
 
 
 # --- views ----------------------------------------------------------------------------------
@@ -193,7 +203,7 @@ def endorsement_view(services: Services, record: EndorsementRecord,
         "endorser": {"id": record.endorser_id, "name": record.endorser_name},
         "attached": record.attached,
         "created": record.created.isoformat(),
-        "endorsement": json.loads(record.document),
+        "endorsement": _published(record.document),
     }
     if record.credential_id is not None:
         view["credentialId"] = record.credential_id
@@ -296,7 +306,8 @@ class ImportTarget:
     subject_id: str
     kind: str
     achievement_id: str | None
-    document: dict[str, Any]
+    document: dict[str, Any]  # the credential (a VC-JWT's, decoded: not yet verified)
+    token: str | None = None  # the VC-JWT, for one imported as such
 
 
 def _import_field(message: str, field: str, rule: str, detail: str) -> Rejected:
@@ -328,7 +339,17 @@ def check_import(services: Services, slug: str, body: EndorsementImportIn, *,
                  caller: Caller) -> ImportTarget:
     """The endorsed entity of an import, before anything is verified: the caller must own it
     (this issuer's achievement, or the issuer itself), else 422 ``foreign-subject``."""
-    document = body.endorsement
+    token = body.endorsement if isinstance(body.endorsement, str) else None
+    if token is not None:
+        from vcissuer.proofs.jose import decode_vc_jwt
+
+        try:
+            document = decode_vc_jwt(token).credential
+        except VcError as error:
+            raise _import_field("the VC-JWT cannot be read", "endorsement", "vc-jwt",
+                                error.message) from None
+    else:
+        document = dict(body.endorsement)
     types = document.get("type")
     if not isinstance(types, list) or "EndorsementCredential" not in types:
         raise _import_field("not an EndorsementCredential", "endorsement.type",
@@ -346,7 +367,7 @@ def check_import(services: Services, slug: str, body: EndorsementImportIn, *,
         raise _import_field("the endorsement holds a control character", where,
                             "control_character", "only tab, line feed and carriage return "
                             "(a stored string cannot hold the others on every database)")
-    if compact(document) != document:
+    if token is None and compact(document) != document:
         raise _import_field("the endorsement has null values or empty arrays or objects",
                             "endorsement", "serialization",
                             "null values and empty arrays must be omitted (OB 3.0 "
@@ -362,7 +383,7 @@ def check_import(services: Services, slug: str, body: EndorsementImportIn, *,
             f"{subject_id!r} is not an achievement of {slug!r} nor {slug!r} itself")
     return ImportTarget(issuer_id=issuer.id, subject_id=subject_id, kind=target.kind,
                         achievement_id=target.achievement.id if target.achievement else None,
-                        document=dict(document))
+                        document=dict(document), token=token)
 
 
 def _report_errors(report: Mapping[str, Any]) -> list[FieldError]:
@@ -375,6 +396,14 @@ def _report_errors(report: Mapping[str, Any]) -> list[FieldError]:
                                  f"{check.get('outcome')}: " + ("; ".join(messages)
                                                                  or check.get("detail", ""))))
     return errors
+
+
+def _credential_id(text: str) -> Any:
+    if text.startswith("{"):
+        return json.loads(text).get("id")
+    from vcissuer.proofs.jose import decode_vc_jwt
+
+    return decode_vc_jwt(text).credential.get("id")
 
 
 def _endorser(document: Mapping[str, Any]) -> tuple[str, str | None]:
@@ -392,7 +421,8 @@ def store_import(services: Services, target: ImportTarget, report: Mapping[str, 
     if not report.get("verified"):
         raise Rejected(f"the endorsement did not verify ({report.get('verdict')})",
                        errors=_report_errors(report), report=dict(report))
-    text = json.dumps(target.document, ensure_ascii=False, separators=(",", ":"))
+    text = target.token or json.dumps(target.document, ensure_ascii=False,
+                                      separators=(",", ":"))
     with services.db.session_scope() as session:
         issuer = IssuerRepository(session).get(target.issuer_id)
         if issuer is None:
@@ -406,7 +436,8 @@ def store_import(services: Services, target: ImportTarget, report: Mapping[str, 
         attached = (repository.attached_to(achievement_id=target.achievement_id)
                     if target.achievement_id else repository.attached_to(issuer_id=issuer.id))
         same = target.document.get("id")
-        if any(json.loads(r.document).get("id") == same for r in attached if same):
+        if any(r.document == text or (same and _credential_id(r.document) == same)
+               for r in attached):
             raise Conflict("this endorsement is attached already", errors=[FieldError(
                 "endorsement.id", "unique", "an endorsement with this id is attached")])
         if not _has_room(session, subject):

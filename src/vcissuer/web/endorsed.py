@@ -66,15 +66,22 @@ def from_reports(report: VerificationReport) -> list[Endorsement]:
     return out
 
 
-def published_endorsements(document: Mapping[str, Any]) -> list[Mapping[str, Any]]:
-    value = document.get("endorsement")
-    items = value if isinstance(value, list) else []
-    return [item for item in items if isinstance(item, Mapping)]
+def published_endorsements(document: Mapping[str, Any]) -> list[Mapping[str, Any] | str]:
+    """What an achievement or a Profile publishes: ``endorsement`` objects, then the VC-JWTs
+    of ``endorsementJwt``."""
+    found: list[Mapping[str, Any] | str] = []
+    for member, kind in (("endorsement", Mapping), ("endorsementJwt", str)):
+        value = document.get(member)
+        found += [item for item in (value if isinstance(value, list) else [])
+                  if isinstance(item, kind)]
+    return found
 
 
-async def endorsed_by(verifier: Verifier, documents: Sequence[Mapping[str, Any]], *,
+async def endorsed_by(verifier: Verifier, documents: Sequence[Mapping[str, Any] | str], *,
                       about: str, limit: int = 16) -> list[Endorsement]:
     """Verify each endorsement an achievement or a Profile publishes (at most ``limit``)."""
     chosen = list(documents)[:limit]
     reports = await asyncio.gather(*(verifier.verify_credential(d) for d in chosen))
-    return [_endorsement(d, r, about) for d, r in zip(chosen, reports, strict=True)]
+    return [_endorsement(r.credential if isinstance(r.credential, Mapping)
+                         else d if isinstance(d, Mapping) else {}, r, about)
+            for d, r in zip(chosen, reports, strict=True)]

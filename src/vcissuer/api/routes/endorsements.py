@@ -44,7 +44,7 @@ async def import_endorsement(slug: str, body: EndorsementImportIn, services: Ser
     schema) and its report stored with it; then it is attached to the endorsed entity."""
     target = await run_in_threadpool(endorsements.check_import, services, slug, body,
                                      caller=caller)
-    report = await verifier.verify_credential(target.document)
+    report = await verifier.verify_credential(target.token or target.document)
     return await run_in_threadpool(endorsements.store_import, services, target,
                                    report.to_json(), caller=caller)
 
