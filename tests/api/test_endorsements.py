@@ -170,6 +170,30 @@ def test_self_endorsement_and_bad_bodies_are_refused(client, world) -> None:
     assert relative.json()["errors"][0]["rule"] == "absolute-iri"
 
 
+@pytest.mark.parametrize(("validity", "field", "rule"), [
+    ({"validFrom": "2026-01-01T00:00:00"}, "validFrom", "timezone-required"),
+    ({"validFrom": "2026-01-02T00:00:00Z", "validUntil": "2026-01-01T00:00:00Z"},
+     "validUntil", "date-order"),
+    ({"validUntil": "2001-01-01T00:00:00Z"}, "validUntil", "in-the-past"),
+])
+def test_validity_is_checked(client, world, validity, field, rule) -> None:
+    response = client.post("/issuers/qaa/endorsements", headers=world["qaa"], json={
+        "name": "QAA endorsement", **validity,
+        "endorsementSubject": {"id": achievement_url(world["achievement"])}})
+    assert response.status_code == 422, response.text
+    assert [(e["field"].removeprefix("body."), e["rule"])
+            for e in response.json()["errors"]] == [(field, rule)]
+
+
+def test_an_endorsement_with_a_validity_period_verifies(client, world) -> None:
+    response = client.post("/issuers/qaa/endorsements", headers=world["qaa"], json={
+        "name": "QAA endorsement", "validUntil": "2099-01-01T00:00:00Z",
+        "endorsementSubject": {"id": achievement_url(world["achievement"])}})
+    assert response.status_code == 201, response.text
+    assert response.json()["endorsement"]["validUntil"] == "2099-01-01T00:00:00Z"
+    assert verify(client, response.json()["endorsement"])["verified"] is True
+
+
 # --- tenancy ----------------------------------------------------------------------------------
 
 def test_only_the_endorsers_key_issues_its_endorsements(client, world) -> None:

@@ -7,10 +7,9 @@ from datetime import datetime
 from typing import Annotated, Any
 
 from pydantic import Field, ValidationInfo, field_validator
-from pydantic.alias_generators import to_camel
 from pydantic_core import PydanticCustomError
 
-from vcissuer.issuance.schemas import Body, Line, ShortText, Text
+from vcissuer.issuance.schemas import Body, Line, ShortText, Text, require_timezone
 
 __all__ = ["EndorsementImportIn", "EndorsementIn", "EndorsementSubjectIn"]
 
@@ -45,15 +44,8 @@ class EndorsementIn(Body):
     valid_from: datetime | None = Field(default=None, description="default: now")
     valid_until: datetime | None = None
 
-    @field_validator("valid_from", "valid_until")
-    @classmethod
-    def _timezone(cls, value: datetime | None, info: ValidationInfo) -> datetime | None:
-        if value is not None and value.tzinfo is None:
-            raise PydanticCustomError(
-                "timezone-required", "{field} needs a timezone, e.g. {example}",
-                {"field": to_camel(info.field_name or ""),
-                 "example": value.replace(microsecond=0).isoformat() + "Z"})
-        return value
+    _timezone = field_validator("valid_from", "valid_until")(
+        classmethod(lambda cls, value, info: require_timezone(value, info)))
 
     @field_validator("valid_until")
     @classmethod
