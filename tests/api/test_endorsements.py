@@ -150,8 +150,14 @@ def test_an_endorsed_issuer_profile_carries_it(client, world) -> None:
     assert endorsements_check(report)["reports"][0]["location"] == "issuer.endorsement[0]"
 
 
-def test_an_endorsement_of_something_elsewhere_is_issued_not_attached(client, world) -> None:
-    response = endorse(client, world["qaa"], "https://elsewhere.example/achievements/7")
+@pytest.mark.parametrize("subject", [
+    "https://elsewhere.example/achievements/7",
+    # A Profile's id is the issuer's DID, not its page's URL.
+    f"{BASE}/issuers/uni",
+])
+def test_an_endorsement_of_something_elsewhere_is_issued_not_attached(client, world,
+                                                                     subject) -> None:
+    response = endorse(client, world["qaa"], subject)
     assert response.status_code == 201, response.text
     assert response.json()["attached"] is False
     assert response.json()["subject"]["kind"] == "external"

@@ -21,8 +21,8 @@ class EndorsementSubjectIn(Body):
     """OB 3.0 EndorsementSubject: what is endorsed and what the endorser says of it."""
 
     id: Annotated[Line, Field(min_length=1, max_length=1000)] = Field(
-        description="the endorsed entity: an achievement URL or an issuer profile id (a DID "
-                    "or a profile URL), of this service or of anyone")
+        description="the endorsed entity: an achievement URL or an issuer's Profile id (its "
+                    "DID), of this service or of anyone")
     endorsement_comment: Text | None = Field(
         default=None, description="the endorser's statement (Markdown)")
 

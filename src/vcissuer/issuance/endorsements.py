@@ -89,10 +89,8 @@ def _subject(services: Services, session: Any, subject_id: str) -> _Subject:
         if achievement is not None:
             return _Subject(subject_id, "achievement", achievement,
                             IssuerRepository(session).get(achievement.issuer_id))
+    # An issuer is named by its Profile's id, its DID (not the URL of its Profile page).
     issuer = repository.issuer_by_did(subject_id)
-    profile_prefix = f"{services.base_url}/issuers/"
-    if issuer is None and subject_id.startswith(profile_prefix):
-        issuer = IssuerRepository(session).get_by_slug(subject_id.removeprefix(profile_prefix))
     if issuer is not None:
         return _Subject(subject_id, "issuer", issuer=issuer)
     return _Subject(subject_id, "external")
