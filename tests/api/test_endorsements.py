@@ -388,3 +388,41 @@ def test_credentials_with_endorsements_canonicalize_as_plain_pyld(client, servic
         unsigned = {k: v for k, v in credential.items() if k != "proof"}
         assert services.canonicalizer.canonicalize(unsigned) == plain_canonicalize(unsigned)
         assert verify(client, credential)["verified"] is True
+
+
+def test_endorsements_issued_at_once_each_get_a_revision(client, services, world) -> None:
+    """Attaching locks the achievement's row (PostgreSQL) or waits for SQLite's writer: four
+    endorsements issued together all end up published, one revision each."""
+    import threading
+
+    from vcissuer.issuance.access import ApiToken, authenticate
+    from vcissuer.issuance.endorsement_schemas import EndorsementIn
+    from vcissuer.issuance.endorsements import issue_endorsement
+
+    token = world["qaa"]["Authorization"].removeprefix("Bearer ")
+    with services.db.session_scope(read_only=True) as session:
+        caller = authenticate(session, ApiToken(token))
+    barrier = threading.Barrier(4)
+    errors: list[BaseException] = []
+
+    def one(n: int) -> None:
+        body = EndorsementIn.model_validate({
+            "name": f"Endorsement {n}",
+            "endorsementSubject": {"id": achievement_url(world["achievement"])}})
+        try:
+            barrier.wait()
+            issue_endorsement(services, "qaa", body, caller=caller)
+        except BaseException as error:  # noqa: BLE001 - reported below
+            errors.append(error)
+
+    threads = [threading.Thread(target=one, args=(n,)) for n in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    published = client.get(f"/achievements/{world['achievement']['id']}").json()
+    assert sorted(e["name"] for e in published["endorsement"]) == [
+        f"Endorsement {n}" for n in range(4)]
+    listed = client.get("/issuers/uni/achievements", headers=world["uni"]).json()["items"]
+    assert listed[0]["revision"] == 5

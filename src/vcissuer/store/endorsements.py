@@ -100,13 +100,20 @@ class EndorsementRepository(Repository):
 
     def lock_achievement(self, achievement_id: str) -> AchievementRecord | None:
         """The achievement, its row held until the transaction ends (PostgreSQL; SQLite's
-        write lock already serializes writers): two attachments never race for a revision."""
+        write lock already serializes writers): two attachments never race for a revision.
+
+        FOR NO KEY UPDATE, as ``lock_issuer`` in base.py: credentials being inserted that
+        reference the row (KEY SHARE) do not queue behind it. The row is read again once
+        locked (``populate_existing``): a copy loaded earlier in the session may be stale."""
         return self.session.scalars(select(AchievementRecord).where(
-            AchievementRecord.id == achievement_id).with_for_update()).one_or_none()
+            AchievementRecord.id == achievement_id).with_for_update(key_share=True)
+            .execution_options(populate_existing=True)).one_or_none()
 
     def lock_issuer(self, issuer_id: str) -> IssuerRecord | None:
+        """The issuer, its row held until the transaction ends (its Profile is republished)."""
         return self.session.scalars(select(IssuerRecord).where(
-            IssuerRecord.id == issuer_id).with_for_update()).one_or_none()
+            IssuerRecord.id == issuer_id).with_for_update(key_share=True)
+            .execution_options(populate_existing=True)).one_or_none()
 
     def issuer_by_did(self, did: str) -> IssuerRecord | None:
         return self.session.scalars(select(IssuerRecord).where(
