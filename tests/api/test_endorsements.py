@@ -392,18 +392,33 @@ def test_credentials_with_endorsements_canonicalize_as_plain_pyld(client, servic
 
 def test_endorsements_issued_at_once_each_get_a_revision(client, services, world) -> None:
     """Attaching locks the achievement's row (PostgreSQL) or waits for SQLite's writer: four
-    endorsements issued together all end up published, one revision each."""
+    endorsements issued together, and a correction of the achievement at the same time, all
+    end up published, one revision each."""
     import threading
 
     from vcissuer.issuance.access import ApiToken, authenticate
+    from vcissuer.issuance.achievements import update_achievement
     from vcissuer.issuance.endorsement_schemas import EndorsementIn
     from vcissuer.issuance.endorsements import issue_endorsement
+    from vcissuer.issuance.schemas import AchievementPatch
 
-    token = world["qaa"]["Authorization"].removeprefix("Bearer ")
-    with services.db.session_scope(read_only=True) as session:
-        caller = authenticate(session, ApiToken(token))
-    barrier = threading.Barrier(4)
+    def caller_of(headers):
+        with services.db.session_scope(read_only=True) as session:
+            return authenticate(session, ApiToken(
+                headers["Authorization"].removeprefix("Bearer ")))
+
+    caller, owner = caller_of(world["qaa"]), caller_of(world["uni"])
+    barrier = threading.Barrier(5)
     errors: list[BaseException] = []
+
+    def correct() -> None:
+        try:
+            barrier.wait()
+            update_achievement(services, "uni", world["achievement"]["id"],
+                               AchievementPatch.model_validate({"description": "Corrected."}),
+                               caller=owner)
+        except BaseException as error:  # noqa: BLE001 - reported below
+            errors.append(error)
 
     def one(n: int) -> None:
         body = EndorsementIn.model_validate({
@@ -416,6 +431,7 @@ def test_endorsements_issued_at_once_each_get_a_revision(client, services, world
             errors.append(error)
 
     threads = [threading.Thread(target=one, args=(n,)) for n in range(4)]
+    threads.append(threading.Thread(target=correct))
     for thread in threads:
         thread.start()
     for thread in threads:
@@ -424,5 +440,6 @@ def test_endorsements_issued_at_once_each_get_a_revision(client, services, world
     published = client.get(f"/achievements/{world['achievement']['id']}").json()
     assert sorted(e["name"] for e in published["endorsement"]) == [
         f"Endorsement {n}" for n in range(4)]
+    assert published["description"] == "Corrected."
     listed = client.get("/issuers/uni/achievements", headers=world["uni"]).json()["items"]
-    assert listed[0]["revision"] == 5
+    assert listed[0]["revision"] == 6

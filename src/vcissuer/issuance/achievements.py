@@ -27,6 +27,7 @@ from vcissuer.store import (
     IssuerRecord,
     new_id,
 )
+from vcissuer.store.endorsements import EndorsementRepository
 
 __all__ = [
     "achievement_id_url",
@@ -104,7 +105,9 @@ def _own(services: Services, session: Any, slug: str, achievement_id: str, calle
 def _revise(services: Services, session: Any, issuer: IssuerRecord, record: AchievementRecord,
             changes: dict[str, Any]) -> dict[str, Any]:
     """Merge ``changes`` (camelCase; None removes) into the definition and publish the result
-    as the achievement's next revision."""
+    as the achievement's next revision. The row is locked and read again first, so a
+    concurrent change (an endorsement attached) is neither lost nor given the same revision."""
+    record = EndorsementRepository(session).lock_achievement(record.id) or record
     merged = {**definition_from_document(record.document),
               "revocable": record.revocable, "suspendable": record.suspendable}
     for key, value in changes.items():
