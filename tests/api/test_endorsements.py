@@ -150,6 +150,26 @@ def test_an_endorsed_issuer_profile_carries_it(client, world) -> None:
     assert endorsements_check(report)["reports"][0]["location"] == "issuer.endorsement[0]"
 
 
+def test_an_imported_endorsement_of_the_issuer_joins_its_profile(client, world) -> None:
+    endorsement = did_key_endorsement("did:web:testserver:issuers:uni")
+    response = client.post("/issuers/uni/endorsements/import", headers=world["uni"],
+                           json={"endorsement": endorsement})
+    assert response.status_code == 201, response.text
+    assert response.json()["subject"]["kind"] == "issuer"
+    profile = client.get("/issuers/uni", headers={"Accept": "application/json"}).json()
+    assert profile["endorsement"] == [endorsement]
+    credential = issue(client, world["uni"], world["achievement"], "ip1")["credential"]
+    assert credential["issuer"]["endorsement"] == [endorsement]
+    assert verify(client, credential)["verified"] is True
+    detached = client.post(f"/issuers/uni/endorsements/{response.json()['id']}/detach",
+                           headers=world["uni"])
+    assert detached.status_code == 200, detached.text
+    profile = client.get("/issuers/uni", headers={"Accept": "application/json"}).json()
+    assert "endorsement" not in profile
+    credential = issue(client, world["uni"], world["achievement"], "ip2")["credential"]
+    assert "endorsement" not in credential["issuer"]
+
+
 @pytest.mark.parametrize("subject", [
     "https://elsewhere.example/achievements/7",
     # A Profile's id is the issuer's DID, not its page's URL.

@@ -337,6 +337,24 @@ def check_import(services: Services, slug: str, body: EndorsementImportIn, *,
                  caller: Caller) -> ImportTarget:
     """The endorsed entity of an import, before anything is verified: the caller must own it
     (this issuer's achievement, or the issuer itself), else 422 ``foreign-subject``."""
+    with services.db.session_scope(read_only=True) as session:
+        issuer = load_issuer(services, session, slug)
+        authorize(caller, issuer_id=issuer.id, scope=MANAGE)
+        document, token, subject_id = _readable_import(body)
+        target = _subject(services, session, subject_id)
+    if target.owner_id != issuer.id:
+        raise _import_field(
+            "the endorsement does not endorse this issuer or one of its achievements",
+            "endorsement.credentialSubject.id", "foreign-subject",
+            f"{subject_id!r} is not an achievement of {slug!r} nor {slug!r} itself")
+    return ImportTarget(issuer_id=issuer.id, subject_id=subject_id, kind=target.kind,
+                        achievement_id=target.achievement.id if target.achievement else None,
+                        document=dict(document), token=token)
+
+
+def _readable_import(body: EndorsementImportIn) -> tuple[dict[str, Any], str | None, str]:
+    """The posted endorsement (a VC-JWT's credential, decoded), its token, and its subject;
+    422 naming the rule when it is not an EndorsementCredential that could be stored."""
     token = body.endorsement if isinstance(body.endorsement, str) else None
     if token is not None:
         from vcissuer.proofs.jose import decode_vc_jwt
@@ -370,18 +388,7 @@ def check_import(services: Services, slug: str, body: EndorsementImportIn, *,
                             "endorsement", "serialization",
                             "null values and empty arrays must be omitted (OB 3.0 "
                             "Serialization); they would not survive being embedded")
-    with services.db.session_scope(read_only=True) as session:
-        issuer = load_issuer(services, session, slug)
-        authorize(caller, issuer_id=issuer.id, scope=MANAGE)
-        target = _subject(services, session, subject_id)
-    if target.owner_id != issuer.id:
-        raise _import_field(
-            "the endorsement does not endorse this issuer or one of its achievements",
-            "endorsement.credentialSubject.id", "foreign-subject",
-            f"{subject_id!r} is not an achievement of {slug!r} nor {slug!r} itself")
-    return ImportTarget(issuer_id=issuer.id, subject_id=subject_id, kind=target.kind,
-                        achievement_id=target.achievement.id if target.achievement else None,
-                        document=dict(document), token=token)
+    return document, token, subject_id
 
 
 def _report_errors(report: Mapping[str, Any]) -> list[FieldError]:
