@@ -6,14 +6,12 @@ at its URL, with a revocation entry). When what it endorses is an achievement or
 this service, it is attached: the achievement publishes it in ``endorsement`` as a new
 revision (so every credential issued from then on embeds it, and issuing does no extra work),
 or the issuer's Profile does. The owner may detach and re-attach it; revoking it detaches it.
-An imported endorsement is verified by the verification pipeline first (the API does that,
-between :func:`check_import` and :func:`store_import`).
+Imports (verified first) are in :mod:`vcissuer.issuance.endorsement_imports`.
 """
 
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
@@ -23,12 +21,11 @@ from vcissuer.clock import format_datetime
 from vcissuer.credentials.builder import build_profile, compact
 from vcissuer.credentials.contexts import OPEN_BADGE_CONTEXT, SCHEMA_VALIDATOR_TYPE
 from vcissuer.credentials.schema import ENDORSEMENT_CREDENTIAL_SCHEMA_URL, validate_against
-from vcissuer.errors import VcError
 from vcissuer.issuance.access import ISSUE, MANAGE, Caller, authorize
 from vcissuer.issuance.achievements import achievement_id_url
 from vcissuer.issuance.context import Services
 from vcissuer.issuance.definitions import check_achievement
-from vcissuer.issuance.endorsement_schemas import EndorsementImportIn, EndorsementIn
+from vcissuer.issuance.endorsement_schemas import EndorsementIn
 from vcissuer.issuance.errors import Conflict, FieldError, NotFound, Rejected
 from vcissuer.issuance.issuers import load_issuer
 from vcissuer.issuance.signing import sign_with, signer_for
@@ -51,13 +48,18 @@ from vcissuer.store.endorsements import EndorsementRecord, EndorsementRepository
 __all__ = [
     "ENDORSEMENT_TYPE",
     "MAX_ATTACHED",
-    "ImportTarget",
-    "check_import",
+    "Subject",
     "detach_revoked",
+    "endorsed_subject",
+    "endorsement_view",
+    "has_room",
     "issue_endorsement",
     "list_endorsements",
+    "lock_subject",
+    "published_form",
+    "republish",
+    "republish_for",
     "set_attached",
-    "store_import",
 ]
 
 ENDORSEMENT_TYPE = ["VerifiableCredential", "EndorsementCredential"]
@@ -68,7 +70,7 @@ _REVOCATION = StatusRequest(StatusPurpose.REVOCATION)
 
 
 @dataclass(frozen=True, slots=True)
-class _Subject:
+class Subject:
     """What an endorsement endorses: one of our achievements, one of our issuers, or neither."""
 
     id: str
@@ -81,19 +83,19 @@ class _Subject:
         return self.issuer.id if self.issuer is not None else None
 
 
-def _subject(services: Services, session: Any, subject_id: str) -> _Subject:
+def endorsed_subject(services: Services, session: Any, subject_id: str) -> Subject:
     repository = EndorsementRepository(session)
     prefix = achievement_id_url(services, "")
     if subject_id.startswith(prefix):
         achievement = AchievementRepository(session).get_public(subject_id.removeprefix(prefix))
         if achievement is not None:
-            return _Subject(subject_id, "achievement", achievement,
+            return Subject(subject_id, "achievement", achievement,
                             IssuerRepository(session).get(achievement.issuer_id))
     # An issuer is named by its Profile's id, its DID (not the URL of its Profile page).
     issuer = repository.issuer_by_did(subject_id)
     if issuer is not None:
-        return _Subject(subject_id, "issuer", issuer=issuer)
-    return _Subject(subject_id, "external")
+        return Subject(subject_id, "issuer", issuer=issuer)
+    return Subject(subject_id, "external")
 
 
 def _endorser_profile(issuer: IssuerRecord) -> dict[str, Any]:
@@ -103,14 +105,14 @@ def _endorser_profile(issuer: IssuerRecord) -> dict[str, Any]:
     return build_profile(issuer.did, fields)
 
 
-def _attached_count(session: Any, subject: _Subject) -> int:
+def _attached_count(session: Any, subject: Subject) -> int:
     repository = EndorsementRepository(session)
     if subject.kind == "achievement" and subject.achievement is not None:
         return len(repository.attached_to(achievement_id=subject.achievement.id))
     return len(repository.attached_to(issuer_id=subject.owner_id))
 
 
-def _lock(session: Any, subject: _Subject) -> None:
+def lock_subject(session: Any, subject: Subject) -> None:
     """Hold what the endorsement would attach to, before its attachments are counted."""
     repository = EndorsementRepository(session)
     if subject.achievement is not None:
@@ -119,7 +121,7 @@ def _lock(session: Any, subject: _Subject) -> None:
         repository.lock_issuer(subject.issuer.id)
 
 
-def _has_room(session: Any, subject: _Subject) -> bool:
+def has_room(session: Any, subject: Subject) -> bool:
     return subject.kind != "external" and \
         _attached_count(session, subject) < MAX_ATTACHED[subject.kind]
 
@@ -142,7 +144,7 @@ def _with_endorsements(document: Mapping[str, Any], endorsements: list[Any]) -> 
     return out
 
 
-def _published(text: str) -> Any:
+def published_form(text: str) -> Any:
     """A stored endorsement as it is embedded: a JSON object, or a VC-JWT as it came."""
     return json.loads(text) if text.startswith("{") else text
 
@@ -157,7 +159,7 @@ def republish(services: Services, session: Any, *, achievement_id: str | None = 
         record = repository.lock_achievement(achievement_id)
         if record is None:
             return
-        attached = [_published(r.document)
+        attached = [published_form(r.document)
                     for r in repository.attached_to(achievement_id=achievement_id)]
         document = _with_endorsements(record.document, attached)
         if document == record.document:
@@ -175,13 +177,13 @@ def republish(services: Services, session: Any, *, achievement_id: str | None = 
     issuer = repository.lock_issuer(issuer_id)
     if issuer is None:
         return
-    attached = [_published(r.document) for r in repository.attached_to(issuer_id=issuer_id)]
+    attached = [published_form(r.document) for r in repository.attached_to(issuer_id=issuer_id)]
     profile = _with_endorsements(issuer.profile, attached)
     if profile != issuer.profile:
         IssuerRepository(session, clock=services.clock).update(issuer.id, profile=profile)
 
 
-def _republish_for(services: Services, session: Any, record: EndorsementRecord) -> None:
+def republish_for(services: Services, session: Any, record: EndorsementRecord) -> None:
     if record.achievement_id is not None:
         republish(services, session, achievement_id=record.achievement_id)
     elif record.subject_issuer_id is not None:
@@ -201,7 +203,7 @@ def endorsement_view(services: Services, record: EndorsementRecord,
         "endorser": {"id": record.endorser_id, "name": record.endorser_name},
         "attached": record.attached,
         "created": record.created.isoformat(),
-        "endorsement": _published(record.document),
+        "endorsement": published_form(record.document),
     }
     if record.credential_id is not None:
         view["credentialId"] = record.credential_id
@@ -248,7 +250,7 @@ def issue_endorsement(services: Services, slug: str, body: EndorsementIn, *,
         endorser, key = found
         authorize(caller, issuer_id=endorser.id, scope=ISSUE)
         signer = signer_for(services, key)
-        subject = _subject(services, session, subject_id)
+        subject = endorsed_subject(services, session, subject_id)
     if subject.owner_id == endorser.id:
         raise Rejected("an issuer cannot endorse itself or its own achievements",
                        errors=[FieldError("endorsementSubject.id", "self-endorsement",
@@ -280,185 +282,18 @@ def issue_endorsement(services: Services, slug: str, body: EndorsementIn, *,
         status_index=status.status_index if status else None)
     with services.db.session_scope() as session:
         CredentialRepository(session, clock=services.clock).insert_or_get(credential)
-        subject = _subject(services, session, subject_id)  # again, in this transaction
-        _lock(session, subject)
+        subject = endorsed_subject(services, session, subject_id)  # again, in this transaction
+        lock_subject(session, subject)
         record = EndorsementRepository(session, clock=services.clock).add(EndorsementRecord(
             id=new_id(), source=EndorsementSource.ISSUED, endorser_issuer_id=endorser.id,
             credential_id=credential_id, subject_id=subject_id,
             achievement_id=subject.achievement.id if subject.achievement else None,
             subject_issuer_id=subject.owner_id, document=signed, endorser_id=endorser.did,
             endorser_name=endorser.profile.get("name"),
-            attached=_has_room(session, subject), report=None))
+            attached=has_room(session, subject), report=None))
         if record.attached:
-            _republish_for(services, session, record)
+            republish_for(services, session, record)
         return endorsement_view(services, record, subject.kind)
-
-
-# --- importing --------------------------------------------------------------------------------
-
-@dataclass(frozen=True, slots=True)
-class ImportTarget:
-    """A checked import, waiting for its verification report."""
-
-    issuer_id: str
-    subject_id: str
-    kind: str
-    achievement_id: str | None
-    document: dict[str, Any]  # the credential (a VC-JWT's, decoded: not yet verified)
-    token: str | None = None  # the VC-JWT, for one imported as such
-
-
-def _import_field(message: str, field: str, rule: str, detail: str) -> Rejected:
-    return Rejected(message, errors=[FieldError(field, rule, detail)])
-
-
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-
-
-def _control_character(value: Any, path: str) -> str | None:
-    """The path of the first key or string holding a control character (but tab, LF, CR)."""
-    if isinstance(value, str):
-        return path if _CONTROL.search(value) else None
-    if isinstance(value, Mapping):
-        for key, item in value.items():
-            found = path + "." + str(key) if _CONTROL.search(str(key)) else \
-                _control_character(item, f"{path}.{key}")
-            if found is not None:
-                return found
-    if isinstance(value, list):
-        for index, item in enumerate(value):
-            found = _control_character(item, f"{path}[{index}]")
-            if found is not None:
-                return found
-    return None
-
-
-def check_import(services: Services, slug: str, body: EndorsementImportIn, *,
-                 caller: Caller) -> ImportTarget:
-    """The endorsed entity of an import, before anything is verified: the caller must own it
-    (this issuer's achievement, or the issuer itself), else 422 ``foreign-subject``."""
-    with services.db.session_scope(read_only=True) as session:
-        issuer = load_issuer(services, session, slug)
-        authorize(caller, issuer_id=issuer.id, scope=MANAGE)
-        document, token, subject_id = _readable_import(body)
-        target = _subject(services, session, subject_id)
-    if target.owner_id != issuer.id:
-        raise _import_field(
-            "the endorsement does not endorse this issuer or one of its achievements",
-            "endorsement.credentialSubject.id", "foreign-subject",
-            f"{subject_id!r} is not an achievement of {slug!r} nor {slug!r} itself")
-    return ImportTarget(issuer_id=issuer.id, subject_id=subject_id, kind=target.kind,
-                        achievement_id=target.achievement.id if target.achievement else None,
-                        document=dict(document), token=token)
-
-
-def _readable_import(body: EndorsementImportIn) -> tuple[dict[str, Any], str | None, str]:
-    """The posted endorsement (a VC-JWT's credential, decoded), its token, and its subject;
-    422 naming the rule when it is not an EndorsementCredential that could be stored."""
-    token = body.endorsement if isinstance(body.endorsement, str) else None
-    if token is not None:
-        from vcissuer.proofs.jose import decode_vc_jwt
-
-        try:
-            document = decode_vc_jwt(token).credential
-        except VcError as error:
-            raise _import_field("the VC-JWT cannot be read", "endorsement", "vc-jwt",
-                                error.message) from None
-    else:
-        document = dict(body.endorsement)
-    types = document.get("type")
-    if not isinstance(types, list) or "EndorsementCredential" not in types:
-        raise _import_field("not an EndorsementCredential", "endorsement.type",
-                            "endorsement-credential",
-                            "type must be an array containing EndorsementCredential "
-                            "(OB 3.0 EndorsementCredential)")
-    subject = document.get("credentialSubject")
-    subject_id = subject.get("id") if isinstance(subject, Mapping) else None
-    if not isinstance(subject_id, str):
-        raise _import_field("the endorsement names no endorsed entity",
-                            "endorsement.credentialSubject.id", "required",
-                            "EndorsementSubject.id is required (OB 3.0 EndorsementSubject)")
-    where = _control_character(document, "endorsement")
-    if where is not None:
-        raise _import_field("the endorsement holds a control character", where,
-                            "control_character", "only tab, line feed and carriage return "
-                            "(a stored string cannot hold the others on every database)")
-    if token is None and compact(document) != document:
-        raise _import_field("the endorsement has null values or empty arrays or objects",
-                            "endorsement", "serialization",
-                            "null values and empty arrays must be omitted (OB 3.0 "
-                            "Serialization); they would not survive being embedded")
-    return document, token, subject_id
-
-
-def _report_errors(report: Mapping[str, Any]) -> list[FieldError]:
-    errors = []
-    for check in report.get("checks", []):
-        if check.get("outcome") in ("passed", "not applicable"):
-            continue
-        messages = [p.get("message", "") for p in check.get("problems", [])]
-        errors.append(FieldError("endorsement", check.get("check", "verification"),
-                                 f"{check.get('outcome')}: " + ("; ".join(messages)
-                                                                 or check.get("detail", ""))))
-    return errors
-
-
-def _credential_id(text: str) -> Any:
-    if text.startswith("{"):
-        return json.loads(text).get("id")
-    from vcissuer.proofs.jose import decode_vc_jwt
-
-    return decode_vc_jwt(text).credential.get("id")
-
-
-def _endorser(document: Mapping[str, Any]) -> tuple[str, str | None]:
-    issuer = document.get("issuer")
-    if isinstance(issuer, Mapping):
-        name = issuer.get("name")
-        return str(issuer.get("id")), name if isinstance(name, str) else None
-    return str(issuer), None
-
-
-def store_import(services: Services, target: ImportTarget, report: Mapping[str, Any], *,
-                 caller: Caller) -> dict[str, Any]:
-    """Store a verified import with its report, and attach it. 422 naming the failed checks
-    when the report is not ``verified``; 409 when it is attached already or there is no room."""
-    if not report.get("verified"):
-        raise Rejected(f"the endorsement did not verify ({report.get('verdict')})",
-                       errors=_report_errors(report), report=dict(report))
-    text = target.token or json.dumps(target.document, ensure_ascii=False,
-                                      separators=(",", ":"))
-    with services.db.session_scope() as session:
-        issuer = IssuerRepository(session).get(target.issuer_id)
-        if issuer is None:
-            raise NotFound("no such issuer")
-        authorize(caller, issuer_id=issuer.id, scope=MANAGE)
-        repository = EndorsementRepository(session, clock=services.clock)
-        subject = _Subject(target.subject_id, target.kind, issuer=issuer,
-                           achievement=AchievementRepository(session).get_public(
-                               target.achievement_id) if target.achievement_id else None)
-        _lock(session, subject)
-        attached = (repository.attached_to(achievement_id=target.achievement_id)
-                    if target.achievement_id else repository.attached_to(issuer_id=issuer.id))
-        same = target.document.get("id")
-        if any(r.document == text or (same and _credential_id(r.document) == same)
-               for r in attached):
-            raise Conflict("this endorsement is attached already", errors=[FieldError(
-                "endorsement.id", "unique", "an endorsement with this id is attached")])
-        if not _has_room(session, subject):
-            raise Conflict(f"at most {MAX_ATTACHED[target.kind]} endorsements are attached to "
-                           f"an {target.kind}: detach one first", errors=[FieldError(
-                               "endorsement", "limit", "too many attached endorsements")])
-        endorser_id, endorser_name = _endorser(target.document)
-        record = repository.add(EndorsementRecord(
-            id=new_id(), source=EndorsementSource.IMPORTED, endorser_issuer_id=None,
-            credential_id=None, subject_id=target.subject_id,
-            achievement_id=target.achievement_id, subject_issuer_id=issuer.id,
-            document=text, endorser_id=endorser_id[:1000],
-            endorser_name=endorser_name[:500] if endorser_name else None,
-            attached=True, report=dict(report)))
-        _republish_for(services, session, record)
-        return endorsement_view(services, record, target.kind)
 
 
 # --- the owner's choices, revocation, listing ----------------------------------------------
@@ -490,16 +325,16 @@ def set_attached(services: Services, slug: str, endorsement_id: str, attached: b
                 if credential is not None and credential.state == CredentialState.REVOKED:
                     raise Conflict("the endorser has revoked this endorsement")
             kind = "achievement" if record.achievement_id else "issuer"
-            subject = _Subject(record.subject_id, kind, issuer=issuer,
+            subject = Subject(record.subject_id, kind, issuer=issuer,
                                achievement=AchievementRepository(session).get_public(
                                    record.achievement_id) if record.achievement_id else None)
-            _lock(session, subject)
-            if not _has_room(session, subject):
+            lock_subject(session, subject)
+            if not has_room(session, subject):
                 raise Conflict(f"at most {MAX_ATTACHED[kind]} endorsements are attached to "
                                f"an {kind}: detach one first")
         record.attached = attached
         session.flush()
-        _republish_for(services, session, record)
+        republish_for(services, session, record)
         return endorsement_view(services, record)
 
 
@@ -511,7 +346,7 @@ def detach_revoked(services: Services, session: Any, credential_ids: list[str]) 
         if record.attached:
             record.attached = False
             session.flush()
-            _republish_for(services, session, record)
+            republish_for(services, session, record)
 
 
 def list_endorsements(services: Services, slug: str, *, caller: Caller) -> dict[str, Any]:

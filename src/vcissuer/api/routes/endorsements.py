@@ -10,7 +10,7 @@ from fastapi.concurrency import run_in_threadpool
 from vcissuer.api.deps import CallerDep, ServicesDep
 from vcissuer.api.jsonbody import JsonBodyRoute
 from vcissuer.api.routes.pages import PageVerifierDep
-from vcissuer.issuance import endorsements
+from vcissuer.issuance import endorsement_imports, endorsements
 from vcissuer.issuance.endorsement_schemas import EndorsementImportIn, EndorsementIn
 
 router = APIRouter(tags=["endorsements"], route_class=JsonBodyRoute)
@@ -42,10 +42,10 @@ async def import_endorsement(slug: str, body: EndorsementImportIn, services: Ser
                              caller: CallerDep, verifier: PageVerifierDep) -> dict[str, Any]:
     """The EndorsementCredential is verified (proof, issuer key, status, validity, OB 3.0
     schema) and its report stored with it; then it is attached to the endorsed entity."""
-    target = await run_in_threadpool(endorsements.check_import, services, slug, body,
+    target = await run_in_threadpool(endorsement_imports.check_import, services, slug, body,
                                      caller=caller)
     report = await verifier.verify_credential(target.token or target.document)
-    return await run_in_threadpool(endorsements.store_import, services, target,
+    return await run_in_threadpool(endorsement_imports.store_import, services, target,
                                    report.to_json(), caller=caller)
 
 
