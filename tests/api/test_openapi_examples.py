@@ -39,6 +39,8 @@ from vcissuer.api.examples import (
     EXAMPLES,
 )
 from vcissuer.issuance.context import Services
+from vcissuer.keys import Ed25519KeyPair
+from vcissuer.proofs import add_proof
 from vcissuer.web import page_verifier
 
 METHODS = ("get", "put", "post", "delete", "patch")
@@ -155,6 +157,24 @@ def test_every_example_is_accepted_by_the_service(app_client, services: Services
     badge = send("put", "/issuers/{slug}/achievements/{achievement_id}/image", headers=lms,
                  **this)
     assert badge["achievement"]["image"]["id"].startswith(f"{BASE_URL}/images/"), badge
+
+    # A professional body, an endorser of this service, endorses the micro-credential: the
+    # credentials issued from now on carry its endorsement; an employer's is imported.
+    client.post("/issuers", headers=admin, json={
+        "slug": "idp", "name": "Institute of Data Professionals"}).raise_for_status()
+    endorser = bearer(api_key(services, issuer_slug="idp"))
+    endorsed = send("post", "/issuers/{slug}/endorsements", headers=endorser, status=201,
+                    slug="idp")
+    assert endorsed["attached"] is True, endorsed
+    employer = _ours(_example("post", "/issuers/{slug}/endorsements/import"), ids)
+    keys = Ed25519KeyPair.generate()
+    did = f"did:key:{keys.public_multibase}"
+    unsigned = {k: v for k, v in employer["endorsement"].items() if k != "proof"}
+    unsigned["issuer"] = {**unsigned["issuer"], "id": did}
+    imported = send("post", "/issuers/{slug}/endorsements/import", headers=lms, status=201,
+                    slug=slug, body={"endorsement": add_proof(
+                        unsigned, signer=keys.signer(f"{did}#{keys.public_multibase}"))})
+    assert imported["report"]["verified"] is True, imported
 
     issued = send("post", "/issuers/{slug}/credentials", headers=lms, status=201, slug=slug)
     assert issued["state"] == "active"

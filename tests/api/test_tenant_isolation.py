@@ -46,6 +46,14 @@ def _actions(achievements, target: str):
         "issue: list": ("get", f"/issuers/{target}/credentials", None, "issue"),
         "issue: vc-api": ("post", "/credentials/issue",
                           {"credential": {}, "options": {"issuerSlug": target}}, "issue"),
+        "issue: endorse": ("post", f"/issuers/{target}/endorsements", {
+            "name": "x", "endorsementSubject": {"id": "https://elsewhere.example/a"}},
+            "issue"),
+        "manage: import endorsement": ("post", f"/issuers/{target}/endorsements/import",
+                                       {"endorsement": {"type": ["VerifiableCredential"]}},
+                                       "manage"),
+        "manage: list endorsements": ("get", f"/issuers/{target}/endorsements", None,
+                                      "manage"),
     }
 
 

@@ -22,6 +22,7 @@ from vcissuer.api.routes import (
     clients,
     credentials,
     docs,
+    endorsements,
     exchanges,
     images,
     issuers,
@@ -82,6 +83,7 @@ def create_app(services: Services, *, max_body_bytes: int = 4 * 1024 * 1024,
     app.include_router(images.router)
     app.include_router(clients.router)
     app.include_router(credentials.router)
+    app.include_router(endorsements.router)
     app.include_router(status.router)
     app.include_router(pathways.router)
     app.include_router(oid4vci.router)

@@ -76,7 +76,10 @@ async def _issuance(request: Request, exc: IssuanceError) -> JSONResponse:
     errors = [e.to_json() for e in exc.errors]
     headers = {"WWW-Authenticate": BEARER_CHALLENGE} if status == 401 else None
     # RFC 9457 extension members a flow chose to publish (e.g. the conflicting credential).
-    extensions = {k: exc.extra[k] for k in ("credentialId", "evaluation") if k in exc.extra}
+    # "evaluation": a pathway evaluation; "report": the verification report of an endorsement
+    # that was refused on import.
+    extensions = {k: exc.extra[k] for k in ("credentialId", "evaluation", "report")
+                  if k in exc.extra}
     return problem_response(status, exc.message, errors=errors or None,
                             instance=request.url.path, headers=headers, extensions=extensions)
 

@@ -312,6 +312,43 @@ EXAMPLES: dict[tuple[str, str], dict[str, dict[str, Any]]] = {
         {"url": f"{EXAMPLE_BASE_URL}/credentials/{EXAMPLE_CREDENTIAL_IDS[0]}"})},
 }
 
+# Endorsements: a professional body (an endorser tenant of this service) endorses the
+# micro-credential; an employer's endorsement, signed elsewhere, is imported by the university.
+_ENDORSER_DID = "did:key:z6MkhaXgBZDvotDkL5257faiztiGiC2QtKLGpbnnEGta2doK"
+EXAMPLES |= {
+    ("post", "/issuers/{slug}/endorsements"): {"professional-body": _example(
+        "A professional body endorses the micro-credential (the path's issuer endorses)", {
+            "name": "Accredited by the Institute of Data Professionals",
+            "endorsementSubject": {
+                "id": f"{EXAMPLE_BASE_URL}/achievements/{EXAMPLE_ACHIEVEMENT_ID}",
+                "endorsementComment": "Meets the Institute's professional standard for "
+                                      "data analysis at practitioner level."},
+            "validUntil": "2030-09-01T00:00:00Z"})},
+    ("post", "/issuers/{slug}/endorsements/import"): {"employer": _example(
+        "An employer's endorsement, signed with its own key, imported by the university", {
+            "endorsement": {
+                "@context": ["https://www.w3.org/ns/credentials/v2",
+                             "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"],
+                "id": "urn:uuid:2f6e1d0c-8b7a-4c5d-9e3f-1a2b3c4d5e6f",
+                "type": ["VerifiableCredential", "EndorsementCredential"],
+                "name": "Employer endorsement",
+                "issuer": {"id": _ENDORSER_DID, "type": ["Profile"],
+                           "name": "Harbourside Analytics Ltd"},
+                "validFrom": "2025-06-01T00:00:00Z",
+                "credentialSubject": {
+                    "id": f"{EXAMPLE_BASE_URL}/achievements/{EXAMPLE_ACHIEVEMENT_ID}",
+                    "type": ["EndorsementSubject"],
+                    "endorsementComment": "Graduates of this course join our analyst "
+                                          "programme at the second grade."},
+                "proof": [{"type": "DataIntegrityProof", "cryptosuite": "eddsa-rdfc-2022",
+                           "created": "2025-06-01T00:00:00Z",
+                           "verificationMethod": f"{_ENDORSER_DID}#"
+                                                 f"{_ENDORSER_DID.removeprefix('did:key:')}",
+                           "proofPurpose": "assertionMethod",
+                           "proofValue": "z3FXQjecWufY46yg5abdVZsXqLhxhueuSoZgNSARiKBk9czhSePTF"
+                                         "ehP8c3PGfb6a22gkfUKKiZz4ws3LihNbPCg"}]}})},
+}
+
 # The one media type an operation's example is for, where the body may be of several; the
 # others are raw bytes (a PNG) that have no value in a JSON or YAML document.
 EXAMPLE_MEDIA_TYPES: dict[tuple[str, str], str] = {

@@ -40,7 +40,10 @@ _ACHIEVEMENT_FIELDS = (
     "otherIdentifier",
     "related",
 )
-_PROFILE_FIELDS = ("name", "url", "email", "phone", "description", "image", "address")
+# ``endorsement``, ``endorsementJwt``: EndorsementCredentials attached to the issuer
+# (issuance/endorsements.py).
+_PROFILE_FIELDS = ("name", "url", "email", "phone", "description", "image", "address",
+                   "endorsement", "endorsementJwt")
 
 
 def compact(value: Any) -> Any:

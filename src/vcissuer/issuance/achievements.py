@@ -27,6 +27,7 @@ from vcissuer.store import (
     IssuerRecord,
     new_id,
 )
+from vcissuer.store.endorsements import EndorsementRepository
 
 __all__ = [
     "achievement_id_url",
@@ -113,7 +114,9 @@ def _own(services: Services, session: Any, slug: str, achievement_id: str, calle
 def _revise(services: Services, session: Any, issuer: IssuerRecord, record: AchievementRecord,
             changes: dict[str, Any]) -> dict[str, Any]:
     """Merge ``changes`` (camelCase; None removes) into the definition and publish the result
-    as the achievement's next revision."""
+    as the achievement's next revision. The row is locked and read again first, so a
+    concurrent change (an endorsement attached) is neither lost nor given the same revision."""
+    record = EndorsementRepository(session).lock_achievement(record.id) or record
     merged = {**definition_from_document(record.document),
               "revocable": record.revocable, "suspendable": record.suspendable}
     for key, value in changes.items():
@@ -129,6 +132,9 @@ def _revise(services: Services, session: Any, issuer: IssuerRecord, record: Achi
         raise Rejected("the updated achievement is not valid",
                        errors=validation_errors(error)) from None
     document = _document(services, session, issuer, body, record.id)
+    for member in ("endorsement", "endorsementJwt"):  # attached ones stay (see endorsements)
+        if record.document.get(member):
+            document[member] = record.document[member]
     if document == record.document and (body.revocable, body.suspendable) == (
             record.revocable, record.suspendable):
         return achievement_view(record)  # nothing changed: no new revision

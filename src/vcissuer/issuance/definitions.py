@@ -102,7 +102,8 @@ def _fragment(value: Any) -> Any:
 def definition_from_document(document: Mapping[str, Any]) -> dict[str, Any]:
     """The request (AchievementIn, camelCase) that builds ``document``: what an update merges
     its changes into."""
-    skip = {"id", "type", "creator", "resultDescription", "alignment"}
+    skip = {"id", "type", "creator", "resultDescription", "alignment", "endorsement",
+            "endorsementJwt"}
     out: dict[str, Any] = {k: v for k, v in document.items() if k not in skip}
     if isinstance(out.get("image"), Mapping):
         out["image"] = {k: v for k, v in out["image"].items() if k != "type"}

@@ -406,6 +406,16 @@ class EvidenceIn(Body):
         return value
 
 
+def require_timezone(value: datetime | None, info: ValidationInfo) -> datetime | None:
+    """A field validator's check: a datetime must say its timezone."""
+    if value is not None and value.tzinfo is None:
+        raise PydanticCustomError(
+            "timezone-required", "{field} needs a timezone, e.g. {example}",
+            {"field": to_camel(info.field_name or ""),
+             "example": value.replace(microsecond=0).isoformat() + "Z"})
+    return value
+
+
 class AssessmentIn(Body):
     achievement_id: ShortText = Field(description="achievement uuid or its full id URL")
     recipient: RecipientIn
@@ -420,15 +430,8 @@ class AssessmentIn(Body):
     format: Literal["ldp", "jwt"] = "ldp"
 
     # Field validators, not a model validator: an error names its field (body.activityEndDate).
-    @field_validator("activity_start_date", "activity_end_date", "valid_until")
-    @classmethod
-    def _timezone(cls, value: datetime | None, info: ValidationInfo) -> datetime | None:
-        if value is not None and value.tzinfo is None:
-            raise PydanticCustomError(
-                "timezone-required", "{field} needs a timezone, e.g. {example}",
-                {"field": to_camel(info.field_name or ""),
-                 "example": value.replace(microsecond=0).isoformat() + "Z"})
-        return value
+    _timezone = field_validator("activity_start_date", "activity_end_date", "valid_until")(
+        classmethod(lambda cls, value, info: require_timezone(value, info)))
 
     @field_validator("activity_end_date")
     @classmethod

@@ -37,11 +37,13 @@ from vcissuer.store import (
     AchievementRecord,
     AuditRepository,
     CredentialRepository,
+    CredentialState,
     IssuerRecord,
     StatusAction,
     StatusKind,
     StatusListRepository,
     StatusPurpose,
+    Transition,
     TransitionOutcome,
 )
 
@@ -55,6 +57,7 @@ __all__ = [
     "change_one",
     "change_status",
     "credential_history",
+    "drop_revoked_endorsements",
     "published_list",
     "purpose_of",
     "revocation_list",
@@ -163,9 +166,22 @@ def change_status(services: Services, slug: str, credential_ids: Sequence[str], 
         transitions = CredentialRepository(session, clock=services.clock).change_state(
             credential_ids, issuer_id=issuer.id, action=action, actor=caller.client_id,
             reason=reason)
+        drop_revoked_endorsements(services, session, transitions)
     return [{"id": t.credential_id, "outcome": str(t.outcome),
              "state": str(t.state) if t.state else None,
              **({"detail": t.detail} if t.detail else {})} for t in transitions]
+
+
+def drop_revoked_endorsements(services: Services, session: Any,
+                              transitions: Sequence[Transition]) -> None:
+    """Endorsements revoked by these transitions drop out of the achievements and profiles
+    that publish them (in the caller's transaction)."""
+    revoked = [t.credential_id for t in transitions
+               if t.outcome == TransitionOutcome.CHANGED and t.state == CredentialState.REVOKED]
+    if revoked:
+        from vcissuer.issuance.endorsements import detach_revoked  # it imports this module
+
+        detach_revoked(services, session, revoked)
 
 
 def change_one(services: Services, slug: str, credential_id: str, *, action: StatusAction,

@@ -17,7 +17,12 @@ from vcissuer.issuance.access import REVOKE, Caller, authorize
 from vcissuer.issuance.context import Services
 from vcissuer.issuance.errors import Conflict, FieldError, NotFound, Rejected
 from vcissuer.issuance.schemas import VcApiStatusOption, VcApiStatusUpdateIn
-from vcissuer.issuance.status import StatusAssignment, StatusRequest, assignment_for
+from vcissuer.issuance.status import (
+    StatusAssignment,
+    StatusRequest,
+    assignment_for,
+    drop_revoked_endorsements,
+)
 from vcissuer.status.entries import StatusMessage
 from vcissuer.store import (
     CredentialRepository,
@@ -138,6 +143,7 @@ def update_credential_status(services: Services, body: VcApiStatusUpdateIn, *,
             transition = repo.change_state(
                 [record.id], issuer_id=record.issuer_id, action=_action(purpose, body.status),
                 actor=caller.client_id, details={"via": "vc-api"})[0]
+            drop_revoked_endorsements(services, session, [transition])
     if transition.outcome == TransitionOutcome.NOT_ALLOWED:
         raise Conflict(f"cannot change this status: {transition.detail}")
     return {"credentialId": body.credential_id, "id": record.id,

@@ -34,6 +34,7 @@ from vcissuer.wallet.errors import ExchangeComplete, ExchangeError, ExchangeGone
 from vcissuer.wallet.exchanges import interaction_details
 from vcissuer.web import data
 from vcissuer.web.badge import badge_art, baked_png, baked_svg, colour_for, generated_svg
+from vcissuer.web.endorsed import endorsed_by, from_reports, published_endorsements
 from vcissuer.web.explain import Explanation, State, explain
 from vcissuer.web.png import badge_png
 from vcissuer.web.preview import PREVIEW_SIZE, PreviewText, preview_png
@@ -289,6 +290,7 @@ async def credential_page(services: Services, verifier: Verifier, credential_id:
                   linkedin=None if withdrawn else linkedin_url(view, url=url,
                                                                credential_id=record.id),
                   withdrawn=withdrawn, version=version, records=records,
+                  endorsements=from_reports(report),
                   withdrawn_on=_date_text(when) if when else None,
                   withdrawn_iso=when.isoformat() if when else None)
     return Page(html)
@@ -385,8 +387,10 @@ def _issuer(services: Services, slug: str) -> dict[str, Any]:
         return issuers.profile_document(issuers.load_issuer(services, session, slug))
 
 
-async def issuer_page(services: Services, slug: str) -> Page:
+async def issuer_page(services: Services, slug: str, verifier: Verifier | None = None) -> Page:
     profile = await anyio.to_thread.run_sync(_issuer, services, slug)
+    endorsements = [] if verifier is None else await endorsed_by(
+        verifier, published_endorsements(profile), about="the issuer")
     view = issuer_view(profile, page=f"/issuers/{slug}")
     logo = _uploaded_image(services, profile.get("image"))
     if view.image is None and logo is not None:
@@ -406,7 +410,7 @@ async def issuer_page(services: Services, slug: str) -> Page:
         listed.append({"view": item, "image": image, "image_alt": image_alt,
                        "summary": _short(item.description, 160)})
     return Page(render("issuer.html", **chrome, view=view, achievements=listed,
-                       did_document=f"/issuers/{slug}/did.json"))
+                       did_document=f"/issuers/{slug}/did.json", endorsements=endorsements))
 
 
 # --- a wallet offer, opened in a browser ---------------------------------------------------
@@ -437,9 +441,12 @@ async def offer_page(services: Services, ref: str) -> Page:
                        lcw_qr=qr_data_uri(offer.lcw_link)))
 
 
-async def achievement_page(services: Services, achievement_id: str) -> Page:
+async def achievement_page(services: Services, achievement_id: str,
+                           verifier: Verifier | None = None) -> Page:
     document = await anyio.to_thread.run_sync(achievements.public_achievement, services,
                                               achievement_id)
+    endorsements = [] if verifier is None else await endorsed_by(
+        verifier, published_endorsements(document), about="the achievement")
     slug = await anyio.to_thread.run_sync(data.achievement_issuer_slug, services,
                                           achievement_id)
     url = f"{services.base_url}/achievements/{achievement_id}"
@@ -458,6 +465,7 @@ async def achievement_page(services: Services, achievement_id: str) -> Page:
     current = await anyio.to_thread.run_sync(data.achievement_version, services, achievement_id)
     return Page(render("achievement.html", **chrome, view=view, image=image,
                        image_alt=image_alt, revision=current.revision if current else None,
+                       endorsements=endorsements,
                        retired_on=_date_text(current.retired_at)
                        if current and current.retired_at else None))
 

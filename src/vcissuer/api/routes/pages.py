@@ -151,13 +151,15 @@ async def credential_html(credential_id: str, services: ServicesDep,
 
 
 @browser.get("/issuers/{slug}")
-async def issuer_html(slug: str, services: ServicesDep) -> HTMLResponse:
-    return _html(await issuer_page(services, slug))
+async def issuer_html(slug: str, services: ServicesDep,
+                      verifier: PageVerifierDep) -> HTMLResponse:
+    return _html(await issuer_page(services, slug, verifier))
 
 
 @browser.get("/achievements/{achievement_id}")
-async def achievement_html(achievement_id: str, services: ServicesDep) -> HTMLResponse:
-    return _html(await achievement_page(services, achievement_id))
+async def achievement_html(achievement_id: str, services: ServicesDep,
+                           verifier: PageVerifierDep) -> HTMLResponse:
+    return _html(await achievement_page(services, achievement_id, verifier))
 
 
 @browser.get("/interactions/{ref}")
