@@ -17,6 +17,7 @@ from vcissuer.issuance.errors import (
     Conflict,
     Forbidden,
     IssuanceError,
+    KeyUnavailable,
     NotFound,
     Rejected,
     Unauthenticated,
@@ -29,12 +30,13 @@ log = logging.getLogger("vcissuer.api")
 
 _METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE")
 
-_STATUS = {NotFound: 404, Unauthenticated: 401, Forbidden: 403, Conflict: 409, Rejected: 422}
+_STATUS = {NotFound: 404, Unauthenticated: 401, Forbidden: 403, Conflict: 409, Rejected: 422,
+           KeyUnavailable: 503}
 _TITLES = {400: "Bad Request", 401: "Unauthorized", 403: "Forbidden", 404: "Not Found",
            405: "Method Not Allowed", 406: "Not Acceptable", 409: "Conflict",
            413: "Content Too Large", 415: "Unsupported Media Type",
            422: "Unprocessable Content", 429: "Too Many Requests",
-           500: "Internal Server Error"}
+           500: "Internal Server Error", 503: "Service Unavailable"}
 
 
 def problem_response(status: int, detail: str, *, errors: list[dict[str, Any]] | None = None,

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from vcissuer.clock import Clock, system_clock
+from vcissuer.issuance.custody import CustodyConfig
 from vcissuer.issuance.keyring import Keyring
 from vcissuer.issuance.recipients import LookupKey
 from vcissuer.issuance.reservoir import IndexReservoir
@@ -31,10 +32,18 @@ class Services:
 
     @classmethod
     def create(cls, *, database_url: str, key_dir: Path, passphrase: bytes | None,
-               base_url: str, clock: Clock = system_clock) -> Services:
+               base_url: str, clock: Clock = system_clock,
+               custody: CustodyConfig | None = None) -> Services:
+        """Open (and migrate) the database and the key backend. A database backend checks
+        its KEKs here: a node given a wrong or missing KEK stops at start-up."""
+        from vcissuer.issuance.custody import DatabaseBackend
         from vcissuer.store import upgrade
 
         db = Database.from_url(database_url)
         upgrade(db.engine)
-        return cls(db=db, keyring=Keyring(key_dir, passphrase=passphrase),
-                   lookup=LookupKey(key_dir), base_url=base_url.rstrip("/"), clock=clock)
+        backend = (custody or CustodyConfig()).build(db=db, key_dir=key_dir,
+                                                     passphrase=passphrase)
+        if isinstance(backend, DatabaseBackend):
+            backend.check()
+        return cls(db=db, keyring=Keyring(backend=backend), lookup=LookupKey(key_dir),
+                   base_url=base_url.rstrip("/"), clock=clock)
