@@ -124,7 +124,11 @@ class Pkcs11Token:
             except p11.NoSuchToken:
                 library.reinitialize()  # a token initialised after the module was loaded
                 token = library.get_token(token_label=self.token_label)
-            session = token.open(user_pin=self._pin, rw=True)
+            try:
+                session = token.open(user_pin=self._pin, rw=True)
+            except p11.UserAlreadyLoggedIn:
+                # A login is per token and process: another session here logged in already.
+                session = token.open(rw=True)
         except p11.NoSuchToken:
             raise Pkcs11Error(f"no PKCS#11 token labelled {self.token_label!r} in "
                               f"{self.module}") from None

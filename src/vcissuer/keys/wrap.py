@@ -111,8 +111,8 @@ class KekRing:
 def _decode_key(kek_id: str, text: str) -> bytes:
     text = text.strip()
     try:
-        return base64.urlsafe_b64decode(text.replace("+", "-").replace("/", "_")
-                                        + "=" * (-len(text) % 4))
+        text = text.rstrip("=").replace("-", "+").replace("_", "/")
+        return base64.b64decode(text + "=" * (-len(text) % 4), validate=True)
     except (binascii.Error, ValueError):
         raise KeyWrapError(f"KEK {kek_id!r} is not base64") from None
 
