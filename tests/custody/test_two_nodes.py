@@ -14,6 +14,7 @@ from tests.custody.conftest import issued, kek_entry
 from tests.custody.test_backends import did_document, fully_verified
 from vcissuer.issuance.context import Services
 from vcissuer.issuance.custody import CustodyConfig, DatabaseBackend
+from vcissuer.keys.pkcs11 import Pkcs11Error
 from vcissuer.keys.wrap import KeyWrapError
 from vcissuer.store import Database
 from vcissuer.store.custody import WrappedKeyRepository
@@ -159,3 +160,12 @@ def test_a_tampered_row_is_refused_with_a_503_problem(
                           json=assessment(achievement))
     assert response.status_code == 503, response.text
     assert response.json()["title"] == "Service Unavailable"
+
+
+def test_a_wrong_pin_stops_a_pkcs11_node_at_start_up(db_url: str, db: Database, tmp_path,
+                                                     softhsm) -> None:
+    wrong = CustodyConfig(backend="pkcs11", pkcs11_module=softhsm.module,
+                          pkcs11_token_label=softhsm.locked_token_label, pkcs11_pin="0000-no")
+    with pytest.raises(Pkcs11Error, match=r"PIN of PKCS#11 token .* is wrong"):
+        Services.create(database_url=db_url, key_dir=tmp_path / "k", passphrase=None,
+                        base_url="http://testserver", custody=wrong)

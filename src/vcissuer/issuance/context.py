@@ -34,16 +34,14 @@ class Services:
     def create(cls, *, database_url: str, key_dir: Path, passphrase: bytes | None,
                base_url: str, clock: Clock = system_clock,
                custody: CustodyConfig | None = None) -> Services:
-        """Open (and migrate) the database and the key backend. A database backend checks
-        its KEKs here: a node given a wrong or missing KEK stops at start-up."""
-        from vcissuer.issuance.custody import DatabaseBackend
+        """Open (and migrate) the database and the key backend, and check the backend: a
+        node given a wrong or missing KEK, token or PIN stops at start-up."""
         from vcissuer.store import upgrade
 
         db = Database.from_url(database_url)
         upgrade(db.engine)
         backend = (custody or CustodyConfig()).build(db=db, key_dir=key_dir,
                                                      passphrase=passphrase)
-        if isinstance(backend, DatabaseBackend):
-            backend.check()
+        backend.check()
         return cls(db=db, keyring=Keyring(backend=backend), lookup=LookupKey(key_dir),
                    base_url=base_url.rstrip("/"), clock=clock)

@@ -54,6 +54,9 @@ class KeyBackend(Protocol):
     def put(self, name: str, pair: AnyKeyPair) -> CustodyKey:
         """Store an existing key as ``name`` (a migration); FileExistsError if taken."""
 
+    def check(self) -> object:
+        """At start-up: a VcError when the backend cannot be used (wrong KEK, token, PIN)."""
+
 
 class FileBackend:
     """PKCS#8 files, encrypted with the passphrase when one is given (keys/store.py)."""
@@ -78,6 +81,9 @@ class FileBackend:
     def put(self, name: str, pair: AnyKeyPair) -> CustodyKey:
         self.store.save(name, pair)
         return pair
+
+    def check(self) -> object:
+        return None  # a file that cannot be read is reported when its key is first used
 
 
 class DatabaseBackend:
@@ -189,6 +195,10 @@ class Pkcs11Backend:
                                "Ed25519 keys only")
         _, seed = decode_secret_multikey(pair.secret_multibase())
         return self.token.import_ed25519(name, seed)
+
+    def check(self) -> object:
+        """Open the token and log in: a wrong module, label or PIN stops the node at once."""
+        return len(self.token.names())
 
 
 def _public_text(pair: CustodyKey) -> str:
