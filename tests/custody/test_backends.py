@@ -118,3 +118,17 @@ def _where_the_keys_are(backend: str, services: Services) -> None:
         assert all(row is None for row in wrapped.values())
     if backend == "pkcs11":
         assert isinstance(services.keyring.backend, Pkcs11Backend)
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_an_issuer_with_the_longest_slug_gets_a_key(
+        backend: str, custody_for: Callable[..., CustodyConfig], node: Callable[..., Services],
+        clients: Callable[[Services], TestClient]) -> None:
+    """A 64-character slug: the key name (slug, '-', 12 hex digits) is cut to 64 characters."""
+    services = node(custody_for(backend))
+    slug = "a" * 64
+    response = clients(services).post("/issuers", headers=bearer(api_key(services)),
+                                      json={"slug": slug, "name": "Long"})
+    assert response.status_code == 201, response.text
+    assert any(name.startswith("a" * 51 + "-") and len(name) == 64
+               for name in services.keyring.backend.names())

@@ -21,6 +21,7 @@ from vcissuer.issuance.errors import KeyUnavailable
 __all__ = ["Keyring"]
 
 log = logging.getLogger("vcissuer.keys")
+MAX_NAME = 64  # issuer_keys.key_name, wrapped_keys.key_name, a key file name
 
 
 class Keyring:
@@ -37,8 +38,9 @@ class Keyring:
         self._lock = threading.Lock()
 
     def generate(self, prefix: str) -> tuple[str, CustodyKey]:
-        """A new Ed25519 key named ``<prefix>-<random>`` (names never clash across nodes)."""
-        name = f"{prefix}-{secrets.token_hex(6)}"
+        """A new Ed25519 key named ``<prefix>-<random>`` (names never clash across nodes; the
+        prefix is cut so the name fits the 64 characters every backend takes)."""
+        name = f"{prefix[:MAX_NAME - 13]}-{secrets.token_hex(6)}"
         try:
             key = self.backend.generate(name)
         except VcError as error:
