@@ -169,3 +169,38 @@ def test_a_wrong_pin_stops_a_pkcs11_node_at_start_up(db_url: str, db: Database, 
     with pytest.raises(Pkcs11Error, match=r"PIN of PKCS#11 token .* is wrong"):
         Services.create(database_url=db_url, key_dir=tmp_path / "k", passphrase=None,
                         base_url="http://testserver", custody=wrong)
+
+
+def test_a_key_gone_from_the_token_is_a_503_problem_not_a_500(
+        custody_for: Callable[..., CustodyConfig], node: Callable[..., Services],
+        clients: Callable[[Services], TestClient], softhsm) -> None:
+    """C_Sign fails past the keyring's cache (the HSM lost the key, or restarted)."""
+    from pkcs11 import Attribute
+
+    from vcissuer.keys.pkcs11 import Pkcs11Token
+
+    services = node(custody_for("pkcs11"))
+    client = clients(services)
+    make_issuer(client, bearer(api_key(services)))
+    headers = bearer(api_key(services, issuer_slug="uni"))
+    achievement = make_achievement(client, headers)["id"]
+    first = issued(client, headers, achievement, "1")["credential"]  # the key is cached now
+    name = _active_key_name(services)
+    other = Pkcs11Token(softhsm.module, token_label=softhsm.token_label, pin=softhsm.pin)
+    with other._lock:
+        for item in list(other._open().get_objects({Attribute.LABEL: name})):
+            item.destroy()
+    response = client.post("/issuers/uni/credentials", headers=headers,
+                           json=assessment(achievement, ref="2"))
+    assert response.status_code == 503, response.text
+    assert "pkcs11 key backend" in response.json()["detail"]
+    assert first["proof"]
+
+
+def _active_key_name(services: Services) -> str:
+    from vcissuer.store import IssuerKeyRepository
+
+    with services.db.session_scope(read_only=True) as session:
+        found = IssuerKeyRepository(session).issuer_with_active("uni")
+        assert found is not None and found[1] is not None
+        return found[1].key_name

@@ -22,6 +22,7 @@ from vcissuer.issuance.errors import (
     Rejected,
     Unauthenticated,
 )
+from vcissuer.keys.pkcs11 import Pkcs11Error
 from vcissuer.store import InvalidCursorError
 
 __all__ = ["install_error_handlers", "problem_response"]
@@ -119,6 +120,15 @@ async def _cursor(request: Request, exc: InvalidCursorError) -> JSONResponse:
                                      "message": str(exc)}])
 
 
+async def _token(request: Request, exc: Pkcs11Error) -> JSONResponse:
+    # Raised while signing, past the Keyring (C_Sign on an HSM): the operator's problem.
+    log.error("PKCS#11 signing failed on %s %s: %s", request.method, request.url.path,
+              exc.message)
+    return problem_response(503, "the issuer's signing key cannot be used: the pkcs11 key "
+                            "backend refused; the service log says why",
+                            instance=request.url.path)
+
+
 async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
     # Never echo the exception: it may quote input or internals. The log has the type only.
     log.error("unhandled %s on %s %s", type(exc).__name__, request.method, request.url.path)
@@ -132,6 +142,7 @@ def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(Problem, _problem)  # type: ignore[arg-type]
     app.add_exception_handler(StarletteHTTPException, _http)  # type: ignore[arg-type]
     app.add_exception_handler(InvalidCursorError, _cursor)  # type: ignore[arg-type]
+    app.add_exception_handler(Pkcs11Error, _token)  # type: ignore[arg-type]
     app.add_exception_handler(Exception, _unexpected)
 
 

@@ -222,6 +222,8 @@ class Pkcs11Token:
             try:
                 return bytes(private.sign(data, mechanism=Mechanism.EDDSA))
             except p11.PKCS11Error as error:
+                # The token may have restarted or the key gone: the next call starts afresh.
+                self._session, self._private = None, {}
                 raise Pkcs11Error(f"the token refused to sign with key {name!r}: "
                                   f"{type(error).__name__}") from None
 
