@@ -117,8 +117,16 @@ def cmd_keys_migrate(args: argparse.Namespace, out: TextIO) -> int:
     source = _backend(services, custody, args.source)
     target = _backend(services, custody, args.to)
     report = migrate_keys(services.db, source, target)
-    out.write(json.dumps({"from": args.source, "to": args.to, "moved": report.moved,
-                          "alreadyThere": report.already}, indent=2) + "\n")
+    summary = {"from": args.source, "to": args.to, "moved": report.moved,
+               "alreadyThere": report.already}
+    if args.to == "database":
+        from vcissuer.issuance.context import lookup_key
+        from vcissuer.settings import get_settings
+
+        # The recipient lookup key goes along, or learners' lookups would change.
+        lookup_key(target, get_settings().key_dir)
+        summary["recipientLookupKey"] = "database"
+    out.write(json.dumps(summary, indent=2) + "\n")
     out.write(f"Now set VCISSUER_KEY_BACKEND={args.to} on every node"
               + (" and remove the old key files.\n" if args.source == "file" else ".\n"))
     return EXIT_OK

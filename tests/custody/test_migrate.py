@@ -105,8 +105,9 @@ def test_keys_rewrap_moves_every_key_to_the_first_kek(
                      VCISSUER_KEK=old)
     assert code == 0
     code, report = cli("keys", "rewrap", VCISSUER_KEK=f"{new},{old}")
-    assert code == 0 and report == {"primaryKek": "new", "rewrapped": 2,
-                                    "keysByKek": {"new": 2}}
+    # Two issuer keys and the recipient lookup secret (the CLI's node made it).
+    assert code == 0 and report == {"primaryKek": "new", "rewrapped": 3,
+                                    "keysByKek": {"new": 3}}
     # Only the new KEK from now on: a fresh node signs with the rotated key.
     fresh = node(custody_for("database", kek_text=new))
     headers = bearer(api_key(fresh, issuer_slug="uni"))
@@ -131,3 +132,38 @@ def test_migrate_refuses_a_key_that_is_not_the_issuers(
     code, _ = cli("keys", "migrate", "--to", "database", VCISSUER_KEK=kek)
     assert code == 2
     assert "is not the issuer key of that name" in capsys.readouterr().err
+
+
+def test_every_database_node_hashes_recipients_alike_and_migrate_keeps_the_old_hashes(
+        cli: Callable[..., tuple[int, Any]], db_url: str, tmp_path: Path, kek: str,
+        custody_for: Callable[..., CustodyConfig]) -> None:
+    """Recipient lookup hashes (HMAC under a secret once kept in KEY_DIR) must not depend on
+    which node computed them: with the database backend the secret is in the database."""
+    from vcissuer.issuance.recipients import LookupKey
+
+    file_digest = LookupKey(tmp_path / "files" / "keys").digest("email", "ada@example.org")
+    code, report = cli("keys", "migrate", "--to", "database", VCISSUER_KEK=kek)
+    assert code == 0 and report["recipientLookupKey"] == "database"
+    nodes = [Services.create(database_url=db_url, key_dir=tmp_path / name, passphrase=None,
+                             base_url="http://testserver", custody=custody_for("database"))
+             for name in ("n1", "n2")]
+    try:
+        assert [n.lookup.digest("email", "ada@example.org") for n in nodes] == [file_digest] * 2
+        assert not (tmp_path / "n1" / "recipient-lookup.secret").exists()
+        assert nodes[0].keyring.backend.names() == []  # the secret is not an issuer key
+    finally:
+        for services in nodes:
+            services.db.dispose()
+
+
+def test_fresh_database_nodes_share_one_new_lookup_key(
+        db_url: str, tmp_path: Path, custody_for: Callable[..., CustodyConfig]) -> None:
+    nodes = [Services.create(database_url=db_url, key_dir=tmp_path / name, passphrase=None,
+                             base_url="http://testserver", custody=custody_for("database"))
+             for name in ("n1", "n2")]
+    try:
+        one, two = (n.lookup.digest("student", "s-1") for n in nodes)
+        assert one == two
+    finally:
+        for services in nodes:
+            services.db.dispose()

@@ -6,14 +6,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from vcissuer.clock import Clock, system_clock
-from vcissuer.issuance.custody import CustodyConfig
+from vcissuer.issuance.custody import CustodyConfig, KeyBackend
 from vcissuer.issuance.keyring import Keyring
 from vcissuer.issuance.recipients import LookupKey
 from vcissuer.issuance.reservoir import IndexReservoir
 from vcissuer.jsonld import Canonicalizer, default_canonicalizer
 from vcissuer.store import Database
 
-__all__ = ["Services"]
+__all__ = ["Services", "lookup_key"]
 
 
 @dataclass
@@ -43,5 +43,16 @@ class Services:
         backend = (custody or CustodyConfig()).build(db=db, key_dir=key_dir,
                                                      passphrase=passphrase)
         backend.check()
-        return cls(db=db, keyring=Keyring(backend=backend), lookup=LookupKey(key_dir),
+        return cls(db=db, keyring=Keyring(backend=backend), lookup=lookup_key(backend, key_dir),
                    base_url=base_url.rstrip("/"), clock=clock)
+
+
+def lookup_key(backend: KeyBackend, key_dir: Path) -> LookupKey:
+    """The recipient lookup key: in the database when the keys are (every node must hash a
+    learner's email alike), taken over from ``key_dir`` the first time; else in ``key_dir``."""
+    from vcissuer.issuance.custody import LOOKUP_SECRET, DatabaseBackend
+
+    if isinstance(backend, DatabaseBackend):
+        return LookupKey.from_secret(
+            backend.shared_secret(LOOKUP_SECRET, initial=LookupKey.existing(key_dir)))
+    return LookupKey(key_dir)

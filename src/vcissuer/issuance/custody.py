@@ -14,6 +14,7 @@ backend holds it. Moving keys between backends keeps names and key material (``m
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,11 +25,14 @@ from vcissuer.keys.pair import AnyKeyPair, generate_key_pair, key_pair_from_priv
 from vcissuer.keys.pem import load_private_key_pem
 from vcissuer.keys.pkcs11 import Pkcs11Ed25519Key, Pkcs11Token
 from vcissuer.keys.wrap import KekRing, KeyWrapError, WrappedKey
-from vcissuer.store import Database
+from vcissuer.store import Database, DuplicateError
 from vcissuer.store.custody import WrappedKeyRepository, issuer_key_names
 
-__all__ = ["BACKENDS", "CustodyConfig", "CustodyKey", "DatabaseBackend", "FileBackend",
-           "KeyBackend", "MigrationReport", "Pkcs11Backend", "migrate_keys"]
+__all__ = ["BACKENDS", "LOOKUP_SECRET", "CustodyConfig", "CustodyKey", "DatabaseBackend",
+           "FileBackend", "KeyBackend", "MigrationReport", "Pkcs11Backend", "migrate_keys"]
+
+# The recipient lookup HMAC key (issuance/recipients.py) when keys live in the database.
+LOOKUP_SECRET = "_recipient-lookup"  # noqa: S105 - a row's name, not a secret
 
 BackendName = Literal["file", "database", "pkcs11"]
 BACKENDS: tuple[BackendName, ...] = ("file", "database", "pkcs11")
@@ -99,8 +103,6 @@ class DatabaseBackend:
         return self.put(name, generate_key_pair(KeyAlgorithm.ED25519))
 
     def put(self, name: str, pair: AnyKeyPair) -> CustodyKey:
-        from vcissuer.store import DuplicateError
-
         algorithm = str(pair.algorithm)
         wrapped = self.ring.wrap(pair.to_pkcs8_pem(passphrase=None), name=name,
                                  algorithm=algorithm)
@@ -129,7 +131,33 @@ class DatabaseBackend:
 
     def names(self) -> list[str]:
         with self.db.session_scope(read_only=True) as session:
-            return WrappedKeyRepository(session).names()
+            return [n for n in WrappedKeyRepository(session).names() if not n.startswith("_")]
+
+    def shared_secret(self, name: str, *, initial: bytes | None = None) -> bytes:
+        """A secret every node shares (``_``-prefixed: never an issuer key's name), made on
+        first use from ``initial`` (a migrated one) or at random; a clash with a different
+        ``initial`` is an error, not a silent switch."""
+        if not name.startswith("_"):
+            raise ValueError("shared secret names start with '_'")
+        algorithm = "HMAC-SHA256"
+        with self.db.session_scope(read_only=True) as session:
+            row = WrappedKeyRepository(session).get(name)
+            wrapped = None if row is None else WrappedKey(row.kek_id, row.nonce, row.ciphertext)
+        if wrapped is None:
+            secret = initial or secrets.token_bytes(32)
+            new = self.ring.wrap(secret, name=name, algorithm=algorithm)
+            try:
+                with self.db.session_scope() as session:
+                    WrappedKeyRepository(session).add(
+                        key_name=name, algorithm=algorithm, public_multibase="",
+                        kek_id=new.kek_id, nonce=new.nonce, ciphertext=new.ciphertext)
+                return secret
+            except DuplicateError:  # another node made it first: use theirs
+                return self.shared_secret(name, initial=initial)
+        secret = self.ring.unwrap(wrapped, name=name, algorithm=algorithm)
+        if initial is not None and initial != secret:
+            raise KeyWrapError(f"the database already holds a different {name!r}")
+        return secret
 
     def export(self, name: str) -> AnyKeyPair:
         pair = self.load(name)
