@@ -7,7 +7,8 @@ with CKM_EDDSA (pure Ed25519, RFC 8032). Each key is a private and a public obje
 CKA_LABEL (the key name) and CKA_ID.
 
 A PKCS#11 session runs one operation at a time, so each process keeps one logged-in session,
-opened on first use (after a fork the child opens its own), and signs under a lock.
+opened on first use, and signs under a lock. Workers are spawned, not forked (server.py): a
+child must not reuse a module its parent initialised, so a new process opens its own session.
 https://docs.oasis-open.org/pkcs11/pkcs11-curr/v3.0/pkcs11-curr-v3.0.html (2.3.14, EdDSA)
 """
 
