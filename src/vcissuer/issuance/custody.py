@@ -14,8 +14,8 @@ backend holds it. Moving keys between backends keeps names and key material (``m
 
 from __future__ import annotations
 
+import json
 import secrets
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal, Protocol
@@ -230,12 +230,10 @@ class Pkcs11Backend:
 
 
 def _public_text(pair: CustodyKey) -> str:
-    """The public key as text (Multikey; a JWK thumbprint-free JSON form for RSA)."""
+    """The public key as text: its Multikey, or its JWK as JSON for RSA (no Multikey)."""
     multibase = getattr(pair, "public_multibase", None)
     if isinstance(multibase, str):
         return multibase
-    import json
-
     return json.dumps(pair.public_jwk(), sort_keys=True, separators=(",", ":"))
 
 
@@ -273,8 +271,7 @@ class MigrationReport:
     already: list[str]
 
 
-def migrate_keys(db: Database, source: KeyBackend, target: KeyBackend, *,
-                 progress: Callable[[str], None] | None = None) -> MigrationReport:
+def migrate_keys(db: Database, source: KeyBackend, target: KeyBackend) -> MigrationReport:
     """Copy every issuer key (every name in ``issuer_keys`` but compromised ones) from
     ``source`` to ``target``, the same key material under the same name, so DID documents
     and issued credentials stay valid. A key already in the target with the same public key
@@ -296,6 +293,4 @@ def migrate_keys(db: Database, source: KeyBackend, target: KeyBackend, *,
         if _public_text(target.put(name, pair)) != public:
             raise KeyWrapError(f"key {name!r} changed on its way to the {target.name} backend")
         moved.append(name)
-        if progress is not None:
-            progress(name)
     return MigrationReport(moved, already)
