@@ -397,7 +397,7 @@ def cmd_serve(args: argparse.Namespace, out: TextIO) -> int:
     out.write(
         f"vcissuer {settings.base_url} (listening on {scheme}://{settings.host}:{settings.port})\n"
         f"  database: {services.db.engine.url.render_as_string(hide_password=True)}\n"
-        f"  keys:     {settings.key_dir}\n"
+        f"  keys:     {_keys_label(settings)}\n"
         + (f"  demo issuer: {settings.base_url}/issuers/{DEMO_SLUG}\n" if args.demo else "")
         + "  API docs: /docs   admin API key: .venv/bin/vcissuer clients create --admin\n"
     )
@@ -413,6 +413,18 @@ def cmd_serve(args: argparse.Namespace, out: TextIO) -> int:
         ssl_keyfile=str(settings.tls_keyfile) if settings.tls_keyfile else None,
     )
     return EXIT_OK
+
+
+def _keys_label(settings: Any) -> str:
+    """Where the issuer keys are, for the start-up banner (KEK ids and labels, no secrets)."""
+    if settings.key_backend == "database":
+        from vcissuer.keys.wrap import parse_kek_ring
+
+        ring = parse_kek_ring(settings.kek_text() or "")
+        return f"database, wrapped under KEK {ring.primary!r} (unwraps {', '.join(ring.ids)})"
+    if settings.key_backend == "pkcs11":
+        return f"pkcs11 token {settings.pkcs11_token_label!r} ({settings.pkcs11_module})"
+    return f"files in {settings.key_dir}"
 
 
 def cmd_clients_create(args: argparse.Namespace, out: TextIO) -> int:
