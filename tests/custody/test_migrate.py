@@ -167,3 +167,17 @@ def test_fresh_database_nodes_share_one_new_lookup_key(
     finally:
         for services in nodes:
             services.db.dispose()
+
+
+@pytest.mark.parametrize(("target", "message"), [
+    ("database", "needs a key-encryption key (VCISSUER_KEK or VCISSUER_KEK_FILE)"),
+    ("pkcs11", "needs VCISSUER_PKCS11_MODULE"),
+    ("file", "--from and --to name the same backend"),
+])
+def test_migrate_to_an_unconfigured_backend_is_one_clear_line(
+        cli: Callable[..., tuple[int, Any]], capsys: pytest.CaptureFixture[str], target: str,
+        message: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("VCISSUER_KEK", raising=False)
+    code, _ = cli("keys", "migrate", "--to", target)
+    err = capsys.readouterr().err
+    assert code == 2 and message in err and len(err.strip().splitlines()) == 1, err
