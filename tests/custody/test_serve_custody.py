@@ -3,43 +3,14 @@ KEK bytes), and a wrong KEK stops it with one line, before it listens."""
 
 from __future__ import annotations
 
-import os
-import socket
-import subprocess
-import sys
-import time
 from pathlib import Path
 
 from tests.custody.conftest import kek_entry
+from tests.live import serve_banner
 
 
 def _serve(tmp_path: Path, kek: str) -> tuple[int | None, str, str]:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    env = {**os.environ, "VCISSUER_HOST": "127.0.0.1", "VCISSUER_PORT": str(port),
-           "VCISSUER_BASE_URL": f"http://127.0.0.1:{port}",
-           "VCISSUER_KEY_DIR": str(tmp_path / "keys"),
-           "VCISSUER_DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
-           "VCISSUER_KEY_BACKEND": "database", "VCISSUER_KEK": kek,
-           "VCISSUER_LOG_LEVEL": "warning", "PYTHONUNBUFFERED": "1"}
-    server = subprocess.Popen([sys.executable, "-m", "vcissuer.cli", "serve", "--demo"],
-                              env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                              text=True)
-    lines: list[str] = []
-    try:
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            line = server.stdout.readline()  # type: ignore[union-attr]
-            if not line:
-                break
-            lines.append(line)
-            if "API docs" in line:
-                break
-    finally:
-        server.terminate()
-        _, err = server.communicate(timeout=30)
-    return server.returncode, "".join(lines), err
+    return serve_banner(tmp_path, VCISSUER_KEY_BACKEND="database", VCISSUER_KEK=kek)
 
 
 def test_serve_names_the_kek_ids_and_a_wrong_kek_stops_it(tmp_path: Path) -> None:
