@@ -3,7 +3,10 @@ HTTP (wallets, browsers, verification over did:web) talk to it."""
 
 from __future__ import annotations
 
+import os
 import socket
+import subprocess
+import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -21,7 +24,7 @@ from vcissuer.issuance.keyring import Keyring
 from vcissuer.issuance.recipients import LookupKey
 from vcissuer.store import Database
 
-__all__ = ["LiveServer", "serve", "serving"]
+__all__ = ["LiveServer", "serve", "serve_banner", "serving"]
 
 
 @contextmanager
@@ -69,3 +72,33 @@ def serve(db: Database, key_dir: Path) -> Iterator[LiveServer]:
     with serving(make, lifespan="off") as (base_url, app), \
             httpx.Client(base_url=base_url, timeout=30) as http:
         yield LiveServer(base_url, app.state.services, http)
+
+
+def serve_banner(tmp_path: Path, **env: str) -> tuple[int | None, str, str]:
+    """Run ``vcissuer serve --demo`` (SQLite in ``tmp_path``, a free port, ``env`` added) until
+    it prints its banner or exits, then stop it: (exit code, stdout lines read, stderr)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    environment = {**os.environ, "VCISSUER_HOST": "127.0.0.1", "VCISSUER_PORT": str(port),
+                   "VCISSUER_BASE_URL": f"http://127.0.0.1:{port}",
+                   "VCISSUER_KEY_DIR": str(tmp_path / "keys"),
+                   "VCISSUER_DATABASE_URL": f"sqlite:///{tmp_path / 'var' / 'db.sqlite3'}",
+                   "VCISSUER_LOG_LEVEL": "warning", "PYTHONUNBUFFERED": "1", **env}
+    server = subprocess.Popen([sys.executable, "-m", "vcissuer.cli", "serve", "--demo"],
+                              env=environment, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                              text=True)
+    lines: list[str] = []
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            line = server.stdout.readline()  # type: ignore[union-attr]
+            if not line:
+                break
+            lines.append(line)
+            if "API docs" in line:
+                break
+    finally:
+        server.terminate()
+        _, err = server.communicate(timeout=30)
+    return server.returncode, "".join(lines), err

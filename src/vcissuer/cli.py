@@ -89,6 +89,75 @@ def cmd_keys_list(args: argparse.Namespace, out: TextIO) -> int:
     return EXIT_OK
 
 
+def _custody() -> tuple[Any, Any]:
+    """The services (database opened and migrated) and the key custody configuration."""
+    from vcissuer.api.asgi import custody_from
+    from vcissuer.settings import get_settings
+
+    return _services(), custody_from(get_settings())
+
+
+def _backend(services: Any, custody: Any, kind: str) -> Any:
+    from vcissuer.settings import get_settings
+
+    settings = get_settings()
+    passphrase = settings.key_passphrase
+    return custody.build(db=services.db, key_dir=settings.key_dir, backend=kind,
+                         passphrase=passphrase.get_secret_value().encode() if passphrase
+                         else None)
+
+
+def cmd_keys_migrate(args: argparse.Namespace, out: TextIO) -> int:
+    """Copy every issuer key to another backend: same names, same key material."""
+    from vcissuer.issuance.custody import migrate_keys
+
+    if args.source == args.to:
+        raise CliError("--from and --to name the same backend")
+    services, custody = _custody()
+    source = _backend(services, custody, args.source)
+    target = _backend(services, custody, args.to)
+    report = migrate_keys(services.db, source, target)
+    summary = {"from": args.source, "to": args.to, "moved": report.moved,
+               "alreadyThere": report.already}
+    if args.to == "database":
+        from vcissuer.issuance.context import lookup_key
+        from vcissuer.settings import get_settings
+
+        # The recipient lookup key goes along, or learners' lookups would change.
+        lookup_key(target, get_settings().key_dir)
+        summary["recipientLookupKey"] = "database"
+    out.write(json.dumps(summary, indent=2) + "\n")
+    out.write(f"Now set VCISSUER_KEY_BACKEND={args.to} on every node"
+              + (" and remove the old key files.\n" if args.source == "file" else ".\n"))
+    return EXIT_OK
+
+
+def cmd_keys_rewrap(args: argparse.Namespace, out: TextIO) -> int:
+    """Re-encrypt every database-held key under the first (primary) KEK."""
+    from vcissuer.issuance.custody import DatabaseBackend
+
+    services, custody = _custody()
+    backend = _backend(services, custody, "database")
+    assert isinstance(backend, DatabaseBackend)
+    moved = backend.rewrap()
+    out.write(json.dumps({"primaryKek": backend.ring.primary, "rewrapped": moved,
+                          "keysByKek": backend.check()}, indent=2) + "\n")
+    return EXIT_OK
+
+
+def cmd_keys_rotate(args: argparse.Namespace, out: TextIO) -> int:
+    """Give an issuer a new signing key in the configured backend (audited as cli:<user>)."""
+    from vcissuer.issuance.errors import IssuanceError
+    from vcissuer.issuance.issuers import rotate_key
+
+    try:
+        view = rotate_key(_services(), args.issuer, caller=_cli_admin())
+    except IssuanceError as error:
+        raise CliError(error.message) from None
+    out.write(json.dumps(view, indent=2) + "\n")
+    return EXIT_OK
+
+
 def cmd_sign(args: argparse.Namespace, out: TextIO) -> int:
     from vcissuer.dids import did_key_from_public
     from vcissuer.proofs import add_proof
@@ -328,7 +397,7 @@ def cmd_serve(args: argparse.Namespace, out: TextIO) -> int:
     out.write(
         f"vcissuer {settings.base_url} (listening on {scheme}://{settings.host}:{settings.port})\n"
         f"  database: {services.db.engine.url.render_as_string(hide_password=True)}\n"
-        f"  keys:     {settings.key_dir}\n"
+        f"  keys:     {_keys_label(settings)}\n"
         + (f"  demo issuer: {settings.base_url}/issuers/{DEMO_SLUG}\n" if args.demo else "")
         + "  API docs: /docs   admin API key: .venv/bin/vcissuer clients create --admin\n"
     )
@@ -344,6 +413,18 @@ def cmd_serve(args: argparse.Namespace, out: TextIO) -> int:
         ssl_keyfile=str(settings.tls_keyfile) if settings.tls_keyfile else None,
     )
     return EXIT_OK
+
+
+def _keys_label(settings: Any) -> str:
+    """Where the issuer keys are, for the start-up banner (KEK ids and labels, no secrets)."""
+    if settings.key_backend == "database":
+        from vcissuer.keys.wrap import parse_kek_ring
+
+        ring = parse_kek_ring(settings.kek_text() or "")
+        return f"database, wrapped under KEK {ring.primary!r} (unwraps {', '.join(ring.ids)})"
+    if settings.key_backend == "pkcs11":
+        return f"pkcs11 token {settings.pkcs11_token_label!r} ({settings.pkcs11_module})"
+    return f"files in {settings.key_dir}"
 
 
 def cmd_clients_create(args: argparse.Namespace, out: TextIO) -> int:
@@ -439,6 +520,17 @@ def build_parser() -> argparse.ArgumentParser:
     lst = keys.add_parser("list", help="list the keys in the key store")
     lst.add_argument("--key-dir", default=key_dir)
     lst.set_defaults(handler=cmd_keys_list)
+    migrate = keys.add_parser(
+        "migrate", help="copy every issuer key to another backend (VCISSUER_KEY_BACKEND)")
+    migrate.add_argument("--to", required=True, choices=["file", "database", "pkcs11"])
+    migrate.add_argument("--from", dest="source", default="file",
+                         choices=["file", "database"], help="default: file")
+    migrate.set_defaults(handler=cmd_keys_migrate)
+    rewrap = keys.add_parser("rewrap", help="re-encrypt database-held keys under the first KEK")
+    rewrap.set_defaults(handler=cmd_keys_rewrap)
+    rotate = keys.add_parser("rotate", help="give an issuer a new signing key")
+    rotate.add_argument("--issuer", required=True, help="issuer slug")
+    rotate.set_defaults(handler=cmd_keys_rotate)
 
     sign = sub.add_parser("sign", help="sign a credential (eddsa-rdfc-2022, eddsa-jcs-2022, "
                                        "or VC-JWT)")

@@ -43,6 +43,17 @@ class Settings(BaseSettings):
     database_url: str = "sqlite:///./var/vcissuer.sqlite3"
     key_dir: Path = Path("./keys")
     key_passphrase: SecretStr | None = None
+    # Where issuer keys live (README "Key custody"): files in KEY_DIR (one machine), the
+    # database wrapped under a KEK (several nodes), or a PKCS#11 token.
+    key_backend: Literal["file", "database", "pkcs11"] = "file"
+    # Key-encryption keys of the database backend: "id:base64key" entries (32 bytes each),
+    # comma- or line-separated; the first wraps new keys, all unwrap.
+    kek: SecretStr | None = None
+    kek_file: Path | None = None
+    pkcs11_module: Path | None = None
+    pkcs11_token_label: str | None = None
+    pkcs11_pin: SecretStr | None = None
+    pkcs11_pin_file: Path | None = None
     host: str = "127.0.0.1"
     port: int = Field(default=8000, ge=1, le=65535)
     tls_certfile: Path | None = None
@@ -108,7 +119,7 @@ class Settings(BaseSettings):
     def _log_level_lowercase(cls, value: Any) -> Any:
         return value.lower() if isinstance(value, str) else value
 
-    @field_validator("key_passphrase")
+    @field_validator("key_passphrase", "kek", "pkcs11_pin")
     @classmethod
     def _empty_passphrase_is_none(cls, value: SecretStr | None) -> SecretStr | None:
         # An exported-but-empty variable means "no passphrase", not "the empty passphrase".
@@ -120,6 +131,32 @@ class Settings(BaseSettings):
             raise ValueError("tls_certfile and tls_keyfile must be given together")
         return self
 
+    @model_validator(mode="after")
+    def _key_backend_is_configured(self) -> Self:
+        if self.kek is not None and self.kek_file is not None:
+            raise ValueError("give kek or kek_file, not both")
+        if self.pkcs11_pin is not None and self.pkcs11_pin_file is not None:
+            raise ValueError("give pkcs11_pin or pkcs11_pin_file, not both")
+        if self.key_backend == "database" and self.kek is None and self.kek_file is None:
+            raise ValueError("key_backend 'database' needs kek or kek_file (the key-encryption "
+                             "keys)")
+        if self.key_backend == "pkcs11":
+            missing = [name for name, value in (
+                ("pkcs11_module", self.pkcs11_module),
+                ("pkcs11_token_label", self.pkcs11_token_label),
+                ("pkcs11_pin or pkcs11_pin_file", self.pkcs11_pin or self.pkcs11_pin_file))
+                if not value]
+            if missing:
+                raise ValueError(f"key_backend 'pkcs11' needs {', '.join(missing)}")
+        return self
+
+    def kek_text(self) -> str | None:
+        """The KEK ring's text, from ``kek`` or read from ``kek_file``."""
+        return _secret(self.kek, self.kek_file)
+
+    def pkcs11_pin_text(self) -> str | None:
+        return _secret(self.pkcs11_pin, self.pkcs11_pin_file)
+
     @property
     def tls_enabled(self) -> bool:
         return self.tls_certfile is not None
@@ -128,6 +165,17 @@ class Settings(BaseSettings):
     def for_tests(cls, **values: Any) -> Settings:
         """Settings from ``values`` and defaults only, ignoring the process environment."""
         return _ExplicitSettings(**values)
+
+
+def _secret(value: SecretStr | None, path: Path | None) -> str | None:
+    if value is not None:
+        return value.get_secret_value()
+    if path is None:
+        return None
+    try:
+        return path.read_text(encoding="utf-8").strip() or None
+    except OSError as error:
+        raise ValueError(f"cannot read {path}: {error.strerror}") from None
 
 
 class _ExplicitSettings(Settings):

@@ -263,36 +263,10 @@ def test_a_public_or_metadata_url_gets_no_trust_origin_hint(capsys) -> None:
 def test_serve_says_what_it_is_doing_before_it_listens(tmp_path: Path) -> None:
     """A first start migrates a new database and makes the demo issuer's key: each step is
     said before it is done, so the first minute is not silent."""
-    import os
-    import socket
-    import time
+    from tests.live import serve_banner
 
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    env = {**os.environ, "VCISSUER_HOST": "127.0.0.1", "VCISSUER_PORT": str(port),
-           "VCISSUER_BASE_URL": f"http://127.0.0.1:{port}",
-           "VCISSUER_KEY_DIR": str(tmp_path / "keys"),
-           "VCISSUER_DATABASE_URL": f"sqlite:///{tmp_path / 'var' / 'db.sqlite3'}",
-           "VCISSUER_LOG_LEVEL": "warning", "PYTHONUNBUFFERED": "1"}
-    server = subprocess.Popen([sys.executable, "-m", "vcissuer.cli", "serve", "--demo"],
-                              env=env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
-                              text=True)
-    lines: list[str] = []
-    try:
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            line = server.stdout.readline()
-            if not line:
-                break
-            lines.append(line)
-            if "API docs" in line:
-                break
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
-    text = "".join(lines)
-    assert lines[0].startswith("Opening the database and bringing its schema up to date "
-                               "(SQLite file "), text
+    _, text, _ = serve_banner(tmp_path)
+    assert text.startswith("Opening the database and bringing its schema up to date "
+                           "(SQLite file "), text
     assert "Creating the demo issuer 'demo-university' and generating its signing key" in text
     assert "demo issuer: " in text and "API docs: /docs" in text

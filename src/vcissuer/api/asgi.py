@@ -9,9 +9,11 @@ from fastapi import FastAPI
 from vcissuer.api.app import create_app
 from vcissuer.api.ratelimit import Limit
 from vcissuer.issuance.context import Services
+from vcissuer.issuance.custody import CustodyConfig
+from vcissuer.keys.wrap import parse_kek_ring
 from vcissuer.settings import Settings, get_settings
 
-__all__ = ["app_from_env", "app_options", "services_from"]
+__all__ = ["app_from_env", "app_options", "custody_from", "services_from"]
 
 
 def services_from(settings: Settings) -> Services:
@@ -21,6 +23,19 @@ def services_from(settings: Settings) -> Services:
         key_dir=settings.key_dir,
         passphrase=passphrase.get_secret_value().encode() if passphrase else None,
         base_url=settings.base_url,
+        custody=custody_from(settings),
+    )
+
+
+def custody_from(settings: Settings) -> CustodyConfig:
+    """The key backend's configuration; a malformed KEK or unreadable file is a clear error."""
+    kek = settings.kek_text()
+    return CustodyConfig(
+        backend=settings.key_backend,
+        kek_ring=parse_kek_ring(kek) if kek else None,
+        pkcs11_module=str(settings.pkcs11_module) if settings.pkcs11_module else None,
+        pkcs11_token_label=settings.pkcs11_token_label,
+        pkcs11_pin=settings.pkcs11_pin_text(),
     )
 
 

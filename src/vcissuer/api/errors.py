@@ -17,10 +17,12 @@ from vcissuer.issuance.errors import (
     Conflict,
     Forbidden,
     IssuanceError,
+    KeyUnavailable,
     NotFound,
     Rejected,
     Unauthenticated,
 )
+from vcissuer.keys.pkcs11 import Pkcs11Error
 from vcissuer.store import InvalidCursorError
 
 __all__ = ["install_error_handlers", "problem_response"]
@@ -29,12 +31,13 @@ log = logging.getLogger("vcissuer.api")
 
 _METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE")
 
-_STATUS = {NotFound: 404, Unauthenticated: 401, Forbidden: 403, Conflict: 409, Rejected: 422}
+_STATUS = {NotFound: 404, Unauthenticated: 401, Forbidden: 403, Conflict: 409, Rejected: 422,
+           KeyUnavailable: 503}
 _TITLES = {400: "Bad Request", 401: "Unauthorized", 403: "Forbidden", 404: "Not Found",
            405: "Method Not Allowed", 406: "Not Acceptable", 409: "Conflict",
            413: "Content Too Large", 415: "Unsupported Media Type",
            422: "Unprocessable Content", 429: "Too Many Requests",
-           500: "Internal Server Error"}
+           500: "Internal Server Error", 503: "Service Unavailable"}
 
 
 def problem_response(status: int, detail: str, *, errors: list[dict[str, Any]] | None = None,
@@ -120,6 +123,15 @@ async def _cursor(request: Request, exc: InvalidCursorError) -> JSONResponse:
                                      "message": str(exc)}])
 
 
+async def _token(request: Request, exc: Pkcs11Error) -> JSONResponse:
+    # Raised while signing, past the Keyring (C_Sign on an HSM): the operator's problem.
+    log.error("PKCS#11 signing failed on %s %s: %s", request.method, request.url.path,
+              exc.message)
+    return problem_response(503, "the issuer's signing key cannot be used: the pkcs11 key "
+                            "backend refused; the service log says why",
+                            instance=request.url.path)
+
+
 async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
     # Never echo the exception: it may quote input or internals. The log has the type only.
     log.error("unhandled %s on %s %s", type(exc).__name__, request.method, request.url.path)
@@ -133,6 +145,7 @@ def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(Problem, _problem)  # type: ignore[arg-type]
     app.add_exception_handler(StarletteHTTPException, _http)  # type: ignore[arg-type]
     app.add_exception_handler(InvalidCursorError, _cursor)  # type: ignore[arg-type]
+    app.add_exception_handler(Pkcs11Error, _token)  # type: ignore[arg-type]
     app.add_exception_handler(Exception, _unexpected)
 
 

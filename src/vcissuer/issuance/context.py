@@ -6,13 +6,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from vcissuer.clock import Clock, system_clock
+from vcissuer.issuance.custody import CustodyConfig, KeyBackend
 from vcissuer.issuance.keyring import Keyring
 from vcissuer.issuance.recipients import LookupKey
 from vcissuer.issuance.reservoir import IndexReservoir
 from vcissuer.jsonld import Canonicalizer, default_canonicalizer
 from vcissuer.store import Database
 
-__all__ = ["Services"]
+__all__ = ["Services", "lookup_key"]
 
 
 @dataclass
@@ -31,10 +32,27 @@ class Services:
 
     @classmethod
     def create(cls, *, database_url: str, key_dir: Path, passphrase: bytes | None,
-               base_url: str, clock: Clock = system_clock) -> Services:
+               base_url: str, clock: Clock = system_clock,
+               custody: CustodyConfig | None = None) -> Services:
+        """Open (and migrate) the database and the key backend, and check the backend: a
+        node given a wrong or missing KEK, token or PIN stops at start-up."""
         from vcissuer.store import upgrade
 
         db = Database.from_url(database_url)
         upgrade(db.engine)
-        return cls(db=db, keyring=Keyring(key_dir, passphrase=passphrase),
-                   lookup=LookupKey(key_dir), base_url=base_url.rstrip("/"), clock=clock)
+        backend = (custody or CustodyConfig()).build(db=db, key_dir=key_dir,
+                                                     passphrase=passphrase)
+        backend.check()
+        return cls(db=db, keyring=Keyring(backend=backend), lookup=lookup_key(backend, key_dir),
+                   base_url=base_url.rstrip("/"), clock=clock)
+
+
+def lookup_key(backend: KeyBackend, key_dir: Path) -> LookupKey:
+    """The recipient lookup key: in the database when the keys are (every node must hash a
+    learner's email alike), taken over from ``key_dir`` the first time; else in ``key_dir``."""
+    from vcissuer.issuance.custody import LOOKUP_SECRET, DatabaseBackend
+
+    if isinstance(backend, DatabaseBackend):
+        return LookupKey.from_secret(
+            backend.shared_secret(LOOKUP_SECRET, initial=LookupKey.existing(key_dir)))
+    return LookupKey(key_dir)

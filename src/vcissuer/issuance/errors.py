@@ -13,6 +13,7 @@ __all__ = [
     "FieldError",
     "Forbidden",
     "IssuanceError",
+    "KeyUnavailable",
     "NotFound",
     "Rejected",
     "Unauthenticated",
@@ -60,3 +61,8 @@ class Conflict(IssuanceError):  # noqa: N818
 
 class Rejected(IssuanceError):  # noqa: N818
     """Well-formed input that breaks a rule (results that do not earn the achievement)."""
+
+
+class KeyUnavailable(IssuanceError):  # noqa: N818
+    """The issuer's signing key cannot be used now: its backend (database KEK, PKCS#11
+    token) refused or is unreachable. An operator's problem, not the caller's: 503."""

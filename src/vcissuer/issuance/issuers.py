@@ -134,12 +134,15 @@ def put_issuer_image(services: Services, slug: str, data: bytes, *, media_type: 
 
 def rotate_key(services: Services, slug: str, *, caller: Caller) -> dict[str, Any]:
     """A new key signs from now on; the old one stays in the DID document (did:web only)."""
-    with services.db.session_scope() as session:
+    with services.db.session_scope(read_only=True) as session:
         issuer = load_issuer(services, session, slug)
         authorize(caller, issuer_id=issuer.id, scope=MANAGE)
         if issuer.did.startswith("did:key:"):
             raise Conflict("a did:key issuer cannot rotate: its key is its identifier")
-        name, pair = services.keyring.generate(slug)
+    # Made before the write transaction: a backend may write the key in its own (database).
+    name, pair = services.keyring.generate(slug)
+    with services.db.session_scope() as session:
+        issuer = load_issuer(services, session, slug)
         _add_key(services, session, issuer, name, pair.public_multibase)
         return issuer_view(services, session, issuer)
 

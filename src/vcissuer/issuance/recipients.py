@@ -24,7 +24,8 @@ _SECRET_FILE = "recipient-lookup.secret"  # noqa: S105 - a file name, not a secr
 
 
 class LookupKey:
-    """The HMAC key of recipient lookup hashes, created once in the key directory (0600)."""
+    """The HMAC key of recipient lookup hashes, created once in the key directory (0600), or
+    shared by every node through the database key backend (issuance/custody.py)."""
 
     def __init__(self, directory: Path) -> None:
         path = directory / _SECRET_FILE
@@ -37,6 +38,21 @@ class LookupKey:
             with os.fdopen(fd, "w") as handle:
                 handle.write(secrets.token_hex(32))
         self._key = bytes.fromhex(path.read_text().strip())
+
+    @classmethod
+    def from_secret(cls, key: bytes) -> LookupKey:
+        """A lookup key held elsewhere (the database key backend shares one between nodes)."""
+        lookup = cls.__new__(cls)
+        lookup._key = bytes(key)
+        return lookup
+
+    @staticmethod
+    def existing(directory: Path) -> bytes | None:
+        """The secret already in ``directory``, if there is one (nothing is created)."""
+        try:
+            return bytes.fromhex((directory / _SECRET_FILE).read_text().strip())
+        except FileNotFoundError:
+            return None
 
     def digest(self, kind: str, value: str) -> str:
         return hmac.new(self._key, f"{kind}:{value}".encode(), hashlib.sha256).hexdigest()

@@ -6,6 +6,7 @@ the migrations applied at start-up (``upgrade``). See docs/DESIGN.md section 4.
 
 from __future__ import annotations
 
+import vcissuer.store.custody  # its records join Base.metadata
 import vcissuer.store.endorsements  # its records join Base.metadata
 import vcissuer.store.pathways  # its records join Base.metadata
 import vcissuer.store.wallet  # noqa: F401 - its records join Base.metadata
