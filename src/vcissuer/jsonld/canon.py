@@ -32,6 +32,7 @@ from vcissuer.errors import (
 )
 from vcissuer.jsonld.loader import DocumentLoader, bundled_loader
 from vcissuer.jsonld.rdf import is_absolute_iri, to_dataset
+from vcissuer.jsonld.rdfc import first_degree_nquads
 from vcissuer.jsonld.safe import (
     RELATIVE_BASE,
     check_dropped,
@@ -471,7 +472,7 @@ class Canonicalizer:
         try:
             dataset = processor.dataset_by_shape(document, options, safe=self.safe)
             if dataset is not None:
-                return _URDNA2015().main(dataset, {"format": _NQUADS})
+                return _canonical_nquads(dataset)
             expanded = processor.expand_document(document, options)
             if self.safe:
                 check_dropped(dropped, document)
@@ -501,7 +502,7 @@ class Canonicalizer:
     ) -> str:
         dataset = to_dataset(expanded)
         if dataset is not None:
-            return _URDNA2015().main(dataset, {"format": _NQUADS})
+            return _canonical_nquads(dataset)
         # The RDF conversion steps of JsonLdProcessor.to_rdf, on the already-expanded input.
         issuer = IdentifierIssuer("_:b")
         node_map: dict[str, Any] = {"@default": {}}
@@ -512,7 +513,14 @@ class Canonicalizer:
         for graph_name, graph in sorted(node_map.items()):
             if graph_name == "@default" or jsonld._is_absolute_iri(graph_name):
                 dataset[graph_name] = processor._graph_to_rdf(graph, issuer, rdf_options)
-        return _URDNA2015().main(dataset, {"format": _NQUADS})
+        return _canonical_nquads(dataset)
+
+
+def _canonical_nquads(dataset: dict[str, Any]) -> str:
+    """RDFC-1.0 of a dataset: the first-degree path (:mod:`vcissuer.jsonld.rdfc`) when every
+    blank node has its own first-degree hash, else pyld's whole algorithm."""
+    fast = first_degree_nquads(dataset)
+    return fast if fast is not None else _URDNA2015().main(dataset, {"format": _NQUADS})
 
 
 class _URDNA2015(URDNA2015):
