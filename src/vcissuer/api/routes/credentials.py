@@ -10,6 +10,7 @@ from fastapi.concurrency import run_in_threadpool
 from vcissuer.api.deps import ApiTokenDep, CallerDep, ServicesDep
 from vcissuer.api.jsonbody import JsonBodyRoute
 from vcissuer.issuance import credentials, vcapi
+from vcissuer.issuance.context import Services
 from vcissuer.issuance.schemas import AssessmentIn, BatchIn, Line, VcApiIssueIn
 from vcissuer.store import CredentialFormat
 
@@ -25,10 +26,17 @@ VC_LD = "application/vc+ld+json"
                         422: {"description": "the results do not earn the achievement"}})
 async def issue(slug: str, body: Annotated[AssessmentIn, Body()], services: ServicesDep,
                 token: ApiTokenDep) -> Response:
+    # The ordinary request is served by api/leanissue.py with the same flow and response;
+    # this route answers the rest (and documents the endpoint).
     outcome = await run_in_threadpool(credentials.issue_one, services, slug, body,
                                       caller=token)
-    # The stored credential is embedded as the text it was stored as: not parsed, not
-    # re-encoded (the busiest route, and the bytes stay exactly as issued).
+    return issued_response(services, outcome)
+
+
+def issued_response(services: Services, outcome: credentials.IssueOutcome) -> Response:
+    """201 (200 for a repeat) with the credential view; the stored credential is embedded as
+    the text it was stored as: not parsed, not re-encoded (the busiest route, and the bytes
+    stay exactly as issued)."""
     return Response(credentials.credential_view_json(outcome.record),
                     status_code=201 if outcome.created else 200, media_type="application/json",
                     headers={"Location": credentials.credential_url(services,
