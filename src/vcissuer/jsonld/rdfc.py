@@ -22,37 +22,45 @@ from typing import Any
 
 from pyld.nquads import escape
 
-__all__ = ["first_degree_nquads"]
+__all__ = ["Quad", "canonical_nquads", "first_degree_nquads", "literal_text", "term_text"]
 
 _XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 _RDF_LANGSTRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
 _BLANK = "blank node"
 
 
+def term_text(kind: str, value: str) -> str:
+    """An IRI or blank node term as N-Quads (pyld: ``<iri>``, or the label)."""
+    return f"<{value}>" if kind == "IRI" else value
+
+
+def literal_text(value: str, datatype: str | None, language: str | None) -> str:
+    """A literal as N-Quads, as pyld's ``serialize_nquad`` writes it."""
+    text = f'"{escape(value)}"'
+    if datatype == _RDF_LANGSTRING:
+        return f"{text}@{language}" if language else text
+    return text if datatype == _XSD_STRING else f"{text}^^<{datatype}>"
+
+
 def _term(component: Mapping[str, Any]) -> str:
-    """A subject, predicate or graph name as N-Quads (pyld: ``<iri>`` or the label)."""
-    return f"<{component['value']}>" if component["type"] == "IRI" else component["value"]
+    return term_text(component["type"], component["value"])
 
 
 def _object(component: Mapping[str, Any]) -> str:
-    if component["type"] == "IRI":
-        return f"<{component['value']}>"
-    if component["type"] == _BLANK:
-        return component["value"]
-    text = f'"{escape(component["value"])}"'
-    datatype = component["datatype"]
-    if datatype == _RDF_LANGSTRING:
-        return f"{text}@{component['language']}" if component.get("language") else text
-    return text if datatype == _XSD_STRING else f"{text}^^<{datatype}>"
+    if component["type"] in ("IRI", _BLANK):
+        return term_text(component["type"], component["value"])
+    return literal_text(component["value"], component["datatype"], component.get("language"))
+
+
+# One quad: [subject, predicate, object, graph or None] as N-Quads text, a blank node term as
+# its label; and the positions (0, 2, 3) that hold blank nodes.
+Quad = tuple[list[str | None], tuple[int, ...]]
 
 
 def first_degree_nquads(dataset: Mapping[str, Sequence[Mapping[str, Any]]]) -> str | None:
     """The canonical N-Quads of ``dataset`` (pyld's dataset form: graph name -> triples), or
     None when it needs Hash N-Degree Quads. ``dataset`` is not changed."""
-    # Each quad as [subject, predicate, object, graph or None, blank node labels], where a
-    # blank node term is kept as its label and every other term is its final text.
-    quads: list[tuple[list[str | None], tuple[int, ...]]] = []
-    mentions: dict[str, list[int]] = {}
+    quads: list[Quad] = []
     for graph_name, triples in dataset.items():
         if graph_name == "@default":
             graph: str | None = None
@@ -67,16 +75,23 @@ def first_degree_nquads(dataset: Mapping[str, Sequence[Mapping[str, Any]]]) -> s
             blanks = tuple(position for position, blank in (
                 (0, subject["type"] == _BLANK), (2, obj["type"] == _BLANK), (3, graph_blank))
                 if blank)
-            index = len(quads)
             quads.append((parts, blanks))
-            for position in blanks:
-                label = parts[position]
-                assert label is not None
-                if label.startswith("_:c14n"):
-                    return None  # pyld keeps such a label as it is (step 7): leave it to pyld
-                # Once per occurrence, as pyld does: a quad naming a blank node twice is
-                # hashed twice for it.
-                mentions.setdefault(label, []).append(index)
+    return canonical_nquads(quads)
+
+
+def canonical_nquads(quads: Sequence[Quad]) -> str | None:
+    """The canonical N-Quads of ``quads`` (see :data:`Quad`), or None when two blank nodes
+    share a first-degree hash or a label is already ``_:c14n...``."""
+    mentions: dict[str, list[int]] = {}
+    for index, (parts, blanks) in enumerate(quads):
+        for position in blanks:
+            label = parts[position]
+            assert label is not None
+            if label.startswith("_:c14n"):
+                return None  # pyld keeps such a label as it is (step 7): leave it to pyld
+            # Once per occurrence, as pyld does: a quad naming a blank node twice is hashed
+            # twice for it.
+            mentions.setdefault(label, []).append(index)
     by_hash: dict[str, str] = {}
     for label, indices in mentions.items():
         lines = []
