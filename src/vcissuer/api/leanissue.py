@@ -5,8 +5,8 @@ cost about 1 ms of CPU per single issue, a sixth of it (bench/bench_issuing.py).
 middleware, innermost of the app's own (so path guard, rate limit, body cap, nesting limit and
 admission have run), serves that one route when the request is the ordinary case: a bearer
 key, an ``application/json`` body that is strict JSON and an :class:`AssessmentIn`. It then
-does what the route does: the same flow (``issue_one`` in the thread pool), the same
-:func:`issued_response`, and errors of the flow rendered by the app's own handler
+does what the route does (:func:`vcissuer.api.routes.credentials.issue_assessment`: the flow
+in the thread pool, the same response), errors of the flow rendered by the app's own handler
 (:func:`vcissuer.api.errors.issuance_problem`). Anything else (no key, another media type,
 JSON that is not strict, a body the model refuses) is handed to the app unchanged, with the
 body replayed, so every refusal is the route's own answer. ``tests/api/test_lean_issue.py``
@@ -18,7 +18,6 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from fastapi.concurrency import run_in_threadpool
 from fastapi.security.utils import get_authorization_scheme_param
 from pydantic import ValidationError
 from starlette.requests import Request
@@ -26,8 +25,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from vcissuer.api.errors import issuance_problem
 from vcissuer.api.limits import read_body, replay_body
-from vcissuer.api.routes.credentials import issued_response
-from vcissuer.issuance import credentials
+from vcissuer.api.routes.credentials import issue_assessment
 from vcissuer.issuance.access import ApiToken
 from vcissuer.issuance.errors import IssuanceError
 from vcissuer.issuance.schemas import AssessmentIn
@@ -62,14 +60,11 @@ class LeanIssue:
         if assessment is None:  # the route answers it (400 or 422, in its own words)
             await self.app(scope, replay_body(body, receive), send)
             return
-        services = scope["app"].state.services
         try:
-            outcome = await run_in_threadpool(credentials.issue_one, services, match[1],
-                                              assessment, caller=ApiToken(token))
+            response = await issue_assessment(scope["app"].state.services, match[1],
+                                              assessment, ApiToken(token))
         except IssuanceError as error:
             response = issuance_problem(Request(scope), error)
-        else:
-            response = issued_response(services, outcome)
         self.served += 1
         await response(scope, receive, send)
 

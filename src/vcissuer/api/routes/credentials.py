@@ -10,6 +10,7 @@ from fastapi.concurrency import run_in_threadpool
 from vcissuer.api.deps import ApiTokenDep, CallerDep, ServicesDep
 from vcissuer.api.jsonbody import JsonBodyRoute
 from vcissuer.issuance import credentials, vcapi
+from vcissuer.issuance.access import ApiToken
 from vcissuer.issuance.context import Services
 from vcissuer.issuance.schemas import AssessmentIn, BatchIn, Line, VcApiIssueIn
 from vcissuer.store import CredentialFormat
@@ -26,8 +27,15 @@ VC_LD = "application/vc+ld+json"
                         422: {"description": "the results do not earn the achievement"}})
 async def issue(slug: str, body: Annotated[AssessmentIn, Body()], services: ServicesDep,
                 token: ApiTokenDep) -> Response:
-    # The ordinary request is served by api/leanissue.py with the same flow and response;
-    # this route answers the rest (and documents the endpoint).
+    # The ordinary request is served by api/leanissue.py through issue_assessment too; this
+    # route answers the rest (and documents the endpoint).
+    return await issue_assessment(services, slug, body, token)
+
+
+async def issue_assessment(services: Services, slug: str, body: AssessmentIn,
+                           token: ApiToken) -> Response:
+    """Issue from one assessment record and answer: what the route and the lean path
+    (api/leanissue.py) both do, so anything added to issuing here holds for both."""
     outcome = await run_in_threadpool(credentials.issue_one, services, slug, body,
                                       caller=token)
     return issued_response(services, outcome)
