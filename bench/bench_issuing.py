@@ -1,17 +1,22 @@
 """Issuing through the HTTP API, end to end, against a real uvicorn server on loopback.
 
 Run: .venv/bin/python bench/bench_issuing.py [--total 10000] [--batch 500] [--workers 2]
-         [--rate 100] [--seconds 10] [--postgres URL]
+         [--rate 200] [--seconds 10] [--sizes 10,100,1000] [--postgres URL] [--quick]
 
 1. Batches: ``--total`` credentials in batches of ``--batch`` assessment records, two requests
    in flight per worker, each on a new connection, through ``vcissuer serve --workers N``.
    Prints credentials per second, and the workers' CPU time per credential.
-2. Steady load: single-credential requests at ``--rate`` per second for ``--seconds`` seconds
+2. Batch size: the workers' CPU time per credential in batches of each of ``--sizes`` (the
+   cost per credential must not grow with the size of the batch).
+3. Steady load: single-credential requests at ``--rate`` per second for ``--seconds`` seconds
    (open loop: requests are sent on schedule, whether or not earlier ones have returned; the
-   lean generator in loadgen.py, on keep-alive connections). Prints p50 / p99 / max latency.
+   lean generator in loadgen.py, on keep-alive connections). Prints p50 / p99 / max latency
+   and the workers' CPU time per request.
 Every credential is for its own learner (email, name, results, reference).
 Both on SQLite, then on PostgreSQL when ``--postgres`` (or VCISSUER_TEST_POSTGRES_URL) is given.
-The load generator runs on the same 2-core machine as the server.
+The load generator runs on the same 2-core machine as the server. The server runs this
+checkout's ``src/`` (PYTHONPATH is set for it, and checked), whatever the venv has installed.
+``--quick``: small runs (a smoke test of the script, not figures to quote).
 """
 
 from __future__ import annotations
@@ -34,10 +39,40 @@ from loadgen import open_loop
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "src"))
 
 from tests.api.conftest import MICRO_CREDENTIAL, assessment  # noqa: E402
 
 VCISSUER = str(ROOT / ".venv/bin/vcissuer")
+SRC = ROOT / "src"
+
+
+def server_env(base: dict[str, str]) -> dict[str, str]:
+    """``base`` with this checkout's ``src/`` first on PYTHONPATH, checked: the venv may hold
+    an editable install of another checkout, and the server must run the code benchmarked."""
+    env = {**base, "PYTHONPATH": os.pathsep.join(
+        [str(SRC), *(p for p in base.get("PYTHONPATH", "").split(os.pathsep) if p)])}
+    where = subprocess.run([str(ROOT / ".venv/bin/python"), "-c",
+                            "import vcissuer; print(vcissuer.__file__)"],
+                           env=env, capture_output=True, text=True, check=True).stdout.strip()
+    if not Path(where).resolve().is_relative_to(SRC.resolve()):
+        raise SystemExit(f"the server would run {where}, not {SRC}")
+    return env
+
+
+def check_workers(server: subprocess.Popen, env: dict[str, str]) -> int:
+    """The number of worker processes; every child process is checked to run with ``env``'s
+    PYTHONPATH (the workers, and multiprocessing's resource tracker)."""
+    children = Path(f"/proc/{server.pid}/task/{server.pid}/children")
+    if not children.exists():  # not Linux: trust the environment given
+        return 0
+    count = 0
+    for pid in children.read_text().split():
+        environ = Path(f"/proc/{pid}/environ").read_bytes().split(b"\0")
+        if f"PYTHONPATH={env['PYTHONPATH']}".encode() not in environ:
+            raise SystemExit(f"process {pid} does not run with PYTHONPATH={env['PYTHONPATH']}")
+        count += b"spawn_main" in Path(f"/proc/{pid}/cmdline").read_bytes()
+    return count
 
 
 def start_server(env: dict[str, str], workers: int, base: str) -> subprocess.Popen:
@@ -109,16 +144,25 @@ def steady(base: str, headers: dict, achievement: str, rate: float, seconds: flo
     return result.latencies
 
 
+def batch_cost(server: subprocess.Popen, base: str, headers: dict, achievement: str,
+               total: int, size: int, tag: str, in_flight: int) -> float:
+    """Worker CPU seconds per credential issued in batches of ``size``."""
+    cpu = children_cpu(server.pid)
+    asyncio.run(batches(base, headers, achievement, total, size, tag, in_flight))
+    return (children_cpu(server.pid) - cpu) / total
+
+
 def run(label: str, database_url: str, args: argparse.Namespace) -> None:
     with tempfile.TemporaryDirectory() as workdir:
         port = free_port()
         base = f"http://127.0.0.1:{port}"
-        env = {**os.environ, "VCISSUER_DATABASE_URL": database_url,
-               "VCISSUER_KEY_DIR": f"{workdir}/keys", "VCISSUER_PORT": str(port),
-               "VCISSUER_BASE_URL": base, "VCISSUER_LOG_LEVEL": "warning"}
+        env = server_env({**os.environ, "VCISSUER_DATABASE_URL": database_url,
+                          "VCISSUER_KEY_DIR": f"{workdir}/keys", "VCISSUER_PORT": str(port),
+                          "VCISSUER_BASE_URL": base, "VCISSUER_LOG_LEVEL": "warning"})
         admin = cli(env, "clients", "create", "--admin")["apiKey"]
         server = start_server(env, args.workers, base)
         try:
+            workers = check_workers(server, env)
             headers = {"Authorization": f"Bearer {admin}"}
             httpx.post(f"{base}/issuers", headers=headers,
                        json={"slug": "bench", "name": "Bench University"}).raise_for_status()
@@ -132,6 +176,10 @@ def run(label: str, database_url: str, args: argparse.Namespace) -> None:
             per_second = asyncio.run(batches(base, headers, achievement, args.total,
                                              args.batch, "batch", 2 * args.workers))
             batch_cpu = (children_cpu(server.pid) - cpu) / args.total
+            by_size = {size: batch_cost(server, base, headers, achievement,
+                                        max(size, args.size_total), size, f"size{size}",
+                                        2 * args.workers)
+                       for size in args.sizes}
             cpu = children_cpu(server.pid)
             latencies = sorted(steady(base, headers, achievement, args.rate, args.seconds,
                                       "single"))
@@ -141,6 +189,7 @@ def run(label: str, database_url: str, args: argparse.Namespace) -> None:
             server.wait(timeout=30)
     p50 = statistics.median(latencies) * 1000
     p99 = latencies[int(len(latencies) * 0.99) - 1] * 1000
+    print(f"{label}: server code from {SRC} ({workers} workers checked)")
     print(f"{label}: {args.total} credentials in batches of {args.batch}: "
           f"{per_second:.0f} credentials/s ({args.workers} workers)")
     print(f"{label}: single issues at {args.rate:g}/s for {args.seconds:g}s "
@@ -150,6 +199,9 @@ def run(label: str, database_url: str, args: argparse.Namespace) -> None:
         print(f"{label}: worker CPU per credential: {batch_cpu * 1000:.2f} ms in batches, "
               f"{single_cpu * 1000:.2f} ms issued singly (two otherwise idle cores: about "
               f"{2 / batch_cpu:.0f} and {2 / single_cpu:.0f} per second)")
+    if all(cost > 0 for cost in by_size.values()):
+        print(f"{label}: worker CPU per credential by batch size: " + ", ".join(
+            f"{cost * 1000:.2f} ms at {size}" for size, cost in by_size.items()))
 
 
 def main() -> None:
@@ -157,10 +209,19 @@ def main() -> None:
     parser.add_argument("--total", type=int, default=10_000)
     parser.add_argument("--batch", type=int, default=500)
     parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument("--rate", type=float, default=100)
+    parser.add_argument("--rate", type=float, default=200)
     parser.add_argument("--seconds", type=float, default=10)
+    parser.add_argument("--sizes", default="10,100,1000",
+                        help="batch sizes whose cost per credential is printed")
+    parser.add_argument("--size-total", type=int, default=3000,
+                        help="credentials issued at each of --sizes (at least one batch)")
     parser.add_argument("--postgres", default=os.environ.get("VCISSUER_TEST_POSTGRES_URL"))
+    parser.add_argument("--quick", action="store_true",
+                        help="small runs: 1,000 credentials, 1,000 per size, 3 s of load")
     args = parser.parse_args()
+    args.sizes = [int(size) for size in args.sizes.split(",") if size.strip()]
+    if args.quick:
+        args.total, args.size_total, args.seconds = 1000, 1000, 3
     with tempfile.TemporaryDirectory() as tmp:
         run("SQLite", f"sqlite:///{tmp}/bench.sqlite3", args)
     if args.postgres:

@@ -31,7 +31,7 @@ from typing import Any
 import anyio
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from vcissuer.api.limits import replay_body
+from vcissuer.api.limits import read_body, replay_body
 from vcissuer.api.ratelimit import VERIFY_PATHS, matches
 from vcissuer.net.fetch import USER_AGENT
 from vcissuer.web.negotiation import is_link_preview_agent, prefers_html
@@ -124,7 +124,7 @@ class AdmissionControl:
                 "fetching a verification endpoint is never a step of verifying", path, [])
         else:
             # Admitted once the body is in: a slow (or endless) upload holds no share.
-            content = await _read_body(receive)
+            content = await read_body(receive)
             if content is None:  # the client went away
                 return
             if admission.try_enter():
@@ -139,20 +139,6 @@ class AdmissionControl:
                 [(b"retry-after", str(RETRY_AFTER).encode())])
         await send(start)
         await send({"type": "http.response.body", "body": body})
-
-
-async def _read_body(receive: Receive) -> bytes | None:
-    """The whole request body (None if the client disconnected first)."""
-    chunks: list[bytes] = []
-    while True:
-        message = await receive()
-        if message["type"] != "http.request":
-            return None
-        chunks.append(message.get("body", b""))
-        if not message.get("more_body", False):
-            return b"".join(chunks)
-
-
 
 
 def _header(scope: Scope, wanted: bytes) -> bytes:

@@ -14,6 +14,7 @@ from vcissuer.api.admission import ANONYMOUS_PATHS, Admission, AdmissionControl
 from vcissuer.api.errors import install_error_handlers
 from vcissuer.api.examples import attach_examples
 from vcissuer.api.guards import ControlCharacterPaths
+from vcissuer.api.leanissue import LeanIssue
 from vcissuer.api.limits import BodySizeLimit, JsonNestingLimit
 from vcissuer.api.openapi import document_problems
 from vcissuer.api.ratelimit import PUBLIC_LIMITED_PATHS, Limit, RateLimit
@@ -50,12 +51,15 @@ def create_app(services: Services, *, max_body_bytes: int = 4 * 1024 * 1024,
                threads: int | None = None, serving: bool = False,
                rate_limits: Mapping[str, Limit] | None = None,
                trusted_proxies: Iterable[str] = (),
-               anonymous_threads: int | None = None, anonymous_queue: int = 16) -> FastAPI:
+               anonymous_threads: int | None = None, anonymous_queue: int = 16,
+               lean_issue: bool = True) -> FastAPI:
     """The app over ``services``. ``threads``: request work running at once (anyio's thread
     limiter; its default, 40, when None). ``serving``: this process serves only this app, so
     its startup may tune the process (:func:`vcissuer.api.runtime.prepare_worker`).
     ``rate_limits`` per route family and ``trusted_proxies``: see :mod:`vcissuer.api.ratelimit`;
-    ``anonymous_threads`` and ``anonymous_queue``: see :mod:`vcissuer.api.admission`."""
+    ``anonymous_threads`` and ``anonymous_queue``: see :mod:`vcissuer.api.admission`.
+    ``lean_issue``: single issues in their ordinary case skip the framework
+    (:mod:`vcissuer.api.leanissue`; off only to compare the two paths)."""
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -100,7 +104,9 @@ def create_app(services: Services, *, max_body_bytes: int = 4 * 1024 * 1024,
     # Innermost first (outermost last): anonymous work is admitted once its body is in (a slow
     # upload holds no share); the nesting of a JSON body is measured once its size is known to
     # fit; then the body size (each route's cap: ROUTE_BODY_CAPS in api/limits.py), and the
-    # rate limit per client.
+    # rate limit per client. Innermost of all, the lean single-issue path (api/leanissue.py).
+    if lean_issue:
+        app.add_middleware(LeanIssue)
     app.add_middleware(AdmissionControl)
     app.add_middleware(JsonNestingLimit)
     app.add_middleware(BodySizeLimit, max_bytes=max_body_bytes)

@@ -25,7 +25,7 @@ from vcissuer.issuance.errors import (
 from vcissuer.keys.pkcs11 import Pkcs11Error
 from vcissuer.store import InvalidCursorError
 
-__all__ = ["install_error_handlers", "problem_response"]
+__all__ = ["install_error_handlers", "issuance_problem", "problem_response"]
 
 log = logging.getLogger("vcissuer.api")
 
@@ -75,6 +75,11 @@ async def _validation(request: Request, exc: RequestValidationError) -> JSONResp
 
 
 async def _issuance(request: Request, exc: IssuanceError) -> JSONResponse:
+    return issuance_problem(request, exc)
+
+
+def issuance_problem(request: Request, exc: IssuanceError) -> JSONResponse:
+    """The problem+json answer to an error of an application flow."""
     status = next((code for cls, code in _STATUS.items() if isinstance(exc, cls)), 400)
     errors = [e.to_json() for e in exc.errors]
     headers = {"WWW-Authenticate": BEARER_CHALLENGE} if status == 401 else None

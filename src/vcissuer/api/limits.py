@@ -16,7 +16,7 @@ from vcissuer.limits import MAX_NESTING_DEPTH, json_text_nesting_exceeds
 from vcissuer.verify import MAX_CREDENTIAL_BYTES
 
 __all__ = ["ROUTE_BODY_CAPS", "BodyCap", "BodySizeLimit", "BodyTooLarge", "JsonNestingLimit",
-           "body_cap", "replay_body"]
+           "body_cap", "read_body", "replay_body"]
 
 KIB = 1024
 MIB = 1024 * KIB
@@ -206,6 +206,18 @@ class JsonNestingLimit:
                     "headers": [(b"content-type", b"application/problem+json"),
                                 (b"content-length", str(len(raw)).encode())]})
         await send({"type": "http.response.body", "body": raw})
+
+
+async def read_body(receive: Receive) -> bytes | None:
+    """The whole request body (None if the client disconnected first)."""
+    chunks: list[bytes] = []
+    while True:
+        message = await receive()
+        if message["type"] != "http.request":
+            return None
+        chunks.append(message.get("body", b""))
+        if not message.get("more_body", False):
+            return b"".join(chunks)
 
 
 def replay_body(body: bytes, receive: Receive) -> Receive:

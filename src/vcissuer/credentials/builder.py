@@ -46,11 +46,27 @@ _PROFILE_FIELDS = ("name", "url", "email", "phone", "description", "image", "add
                    "endorsement", "endorsementJwt")
 
 
+_SCALARS = frozenset({str, int, float, bool, type(None)})
+
+
 def compact(value: Any) -> Any:
-    """Drop None values, empty lists and empty objects, recursively (OB "Serialization")."""
-    if isinstance(value, Mapping):
-        out = {k: compact(v) for k, v in value.items()}
-        return {k: v for k, v in out.items() if v is not None and v != [] and v != {}}
+    """Drop None values, empty lists and empty objects, recursively (OB "Serialization").
+
+    A member is dropped when its value is None or compacts to [] or {}; a list loses its None
+    items. One pass, scalars first (every credential is built through here).
+    """
+    kind = type(value)
+    if kind in _SCALARS:
+        return value
+    if kind is list:
+        return [compact(v) for v in value if v is not None]
+    if kind is dict or isinstance(value, Mapping):
+        out = {}
+        for key, member in value.items():
+            member = compact(member)
+            if member is not None and member != [] and member != {}:
+                out[key] = member
+        return out
     if isinstance(value, list):
         return [compact(v) for v in value if v is not None]
     return value

@@ -24,7 +24,9 @@ __all__ = ["IndexReservoir"]
 class IndexReservoir:
     """Hands out allocated status list slots, reserving ``block`` extra when it runs dry."""
 
-    def __init__(self, block: int = 32) -> None:
+    # 128: a refill (a write transaction) every 128 issues per worker instead of every 32
+    # (0.11 -> 0.06 ms of CPU per issue); a stopped worker leaves at most that many unused.
+    def __init__(self, block: int = 128) -> None:
         if block < 0:
             raise ValueError("block must not be negative")
         self.block = block

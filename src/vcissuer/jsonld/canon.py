@@ -32,6 +32,7 @@ from vcissuer.errors import (
 )
 from vcissuer.jsonld.loader import DocumentLoader, bundled_loader
 from vcissuer.jsonld.rdf import is_absolute_iri, to_dataset
+from vcissuer.jsonld.rdfc import canonical_nquads, first_degree_nquads
 from vcissuer.jsonld.safe import (
     RELATIVE_BASE,
     check_dropped,
@@ -278,10 +279,14 @@ class _MemoProcessor(jsonld.JsonLdProcessor):
         found = self._shape_of(document, options)
         return None if found is None else found[1].fill(found[2], self._expand_iri)
 
-    def dataset_by_shape(self, document: Mapping[str, Any], options: dict[str, Any], *,
-                         safe: bool) -> dict[str, list[dict[str, Any]]] | None:
-        """The RDF dataset of ``document`` straight from its shape's dataset template, safe
-        mode included; None when the shape has none or these values need the full path."""
+    def canonical_by_shape(self, document: Mapping[str, Any], options: dict[str, Any], *,
+                           safe: bool) -> str | None:
+        """The canonical N-Quads of ``document`` straight from its shape's dataset template,
+        safe mode included; None when the shape has none or these values need the full path.
+
+        With every blank node told apart at first degree, the template's quads go to RDFC-1.0
+        with their fixed terms already written (:meth:`DatasetTemplate.quads`); otherwise the
+        template's dataset goes to pyld's whole algorithm."""
         if not self._shapes or options.get("isFrame"):
             return None
         found = self._shape_of(document, options)
@@ -296,7 +301,15 @@ class _MemoProcessor(jsonld.JsonLdProcessor):
                            limit=_SHAPE_LIMIT)
         if compiled is None:
             return None
-        return compiled.fill(values, self._expand_iri, is_absolute if safe else is_absolute_iri)
+        accept = is_absolute if safe else is_absolute_iri
+        quads = compiled.quads(values, self._expand_iri, accept)
+        if quads is None:
+            return None
+        fast = canonical_nquads(quads)
+        if fast is not None:
+            return fast
+        dataset = compiled.fill(values, self._expand_iri, accept)
+        return None if dataset is None else _URDNA2015().main(dataset, {"format": _NQUADS})
 
     def _template(self, shape: Any, options: dict[str, Any]) -> Template | None:
         """Expand the tokenized ``shape`` once; its template, or None if unusable."""
@@ -483,9 +496,9 @@ class Canonicalizer:
         processor = _MemoProcessor(self._memo, dropped, shapes=self.remember_shapes)
         options = self._options()
         try:
-            dataset = processor.dataset_by_shape(document, options, safe=self.safe)
-            if dataset is not None:
-                return _URDNA2015().main(dataset, {"format": _NQUADS})
+            canonical = processor.canonical_by_shape(document, options, safe=self.safe)
+            if canonical is not None:
+                return canonical
             expanded = processor.expand_document(document, options)
             if self.safe:
                 check_dropped(dropped, document)
@@ -515,7 +528,7 @@ class Canonicalizer:
     ) -> str:
         dataset = to_dataset(expanded)
         if dataset is not None:
-            return _URDNA2015().main(dataset, {"format": _NQUADS})
+            return _canonical_nquads(dataset)
         # The RDF conversion steps of JsonLdProcessor.to_rdf, on the already-expanded input.
         issuer = IdentifierIssuer("_:b")
         node_map: dict[str, Any] = {"@default": {}}
@@ -526,7 +539,14 @@ class Canonicalizer:
         for graph_name, graph in sorted(node_map.items()):
             if graph_name == "@default" or jsonld._is_absolute_iri(graph_name):
                 dataset[graph_name] = processor._graph_to_rdf(graph, issuer, rdf_options)
-        return _URDNA2015().main(dataset, {"format": _NQUADS})
+        return _canonical_nquads(dataset)
+
+
+def _canonical_nquads(dataset: dict[str, Any]) -> str:
+    """RDFC-1.0 of a dataset: the first-degree path (:mod:`vcissuer.jsonld.rdfc`) when every
+    blank node has its own first-degree hash, else pyld's whole algorithm."""
+    fast = first_degree_nquads(dataset)
+    return fast if fast is not None else _URDNA2015().main(dataset, {"format": _NQUADS})
 
 
 class _URDNA2015(URDNA2015):

@@ -40,6 +40,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from vcissuer.jsonld.rdfc import Quad, literal_text, term_text
+
 __all__ = [
     "MARK",
     "MAX_SHAPE",
@@ -250,17 +252,44 @@ class DatasetTemplate:
 
     rows: tuple[tuple[Any, ...], ...]
     iri_slots: tuple[tuple[int, tuple[Any, Any, bool]], ...]
+    _texts: tuple[tuple[Any, ...], ...] = field(init=False, repr=False, compare=False)
 
-    def fill(self, values: list[str], expand_iri: IriExpander,
-             accept: Callable[[str], bool]) -> dict[str, list[dict[str, Any]]] | None:
-        """The dataset of the document with ``values``; None unless every IRI put in is one
-        ``accept`` takes (absolute, and for safe mode not relative) and no blank node."""
+    def __post_init__(self) -> None:
+        # Per row, the N-Quads text of its fixed terms (None where a slot goes), for quads().
+        texts = []
+        for graph, graph_slot, subject, predicate, obj, datatype, language in self.rows:
+            graph_text = None if graph == "@default" else term_text(
+                "blank node" if graph.startswith("_:") else "IRI", graph)
+            object_text = None if obj[2] is not None else (
+                term_text(obj[0], obj[1]) if obj[0] in ("IRI", "blank node")
+                else literal_text(obj[1], datatype, language))
+            blanks = tuple(position for position, blank in (
+                (0, subject[0] == "blank node"), (2, obj[0] == "blank node"),
+                (3, graph_slot is None and graph.startswith("_:"))) if blank)
+            texts.append((graph_text,
+                          None if subject[2] is not None else term_text(subject[0], subject[1]),
+                          term_text("IRI", predicate), object_text, blanks))
+        object.__setattr__(self, "_texts", tuple(texts))
+
+    def _resolved(self, values: list[str], expand_iri: IriExpander,
+                  accept: Callable[[str], bool]) -> dict[int, str] | None:
+        """The IRI of each IRI slot; None unless ``accept`` takes every one (and none is a
+        blank node)."""
         resolved: dict[int, str] = {}
         for number, (ctx, base, vocab) in self.iri_slots:
             iri = expand_iri(ctx, values[number], base, vocab)
             if not isinstance(iri, str) or iri.startswith("_:") or not accept(iri):
                 return None
             resolved[number] = iri
+        return resolved
+
+    def fill(self, values: list[str], expand_iri: IriExpander,
+             accept: Callable[[str], bool]) -> dict[str, list[dict[str, Any]]] | None:
+        """The dataset of the document with ``values``; None unless every IRI put in is one
+        ``accept`` takes (absolute, and for safe mode not relative) and no blank node."""
+        resolved = self._resolved(values, expand_iri, accept)
+        if resolved is None:
+            return None
 
         def put(slot: Slot | None, fixed: str) -> str:
             if slot is None:
@@ -285,6 +314,39 @@ class DatasetTemplate:
                             "predicate": {"type": "IRI", "value": predicate}, "object": term}
         graphs.setdefault("@default", {})
         return {name: list(triples.values()) for name, triples in graphs.items()}
+
+    def quads(self, values: list[str], expand_iri: IriExpander,
+              accept: Callable[[str], bool]) -> list[Quad] | None:
+        """:meth:`fill`'s dataset as RDFC-1.0 input (:data:`vcissuer.jsonld.rdfc.Quad`): the
+        same triples, with the fixed terms' text written once per template, not per document."""
+        resolved = self._resolved(values, expand_iri, accept)
+        if resolved is None:
+            return None
+        seen: set[tuple[Any, ...]] = set()
+        out: list[Quad] = []
+        for row, texts in zip(self.rows, self._texts, strict=True):
+            graph, graph_slot, subject, predicate, obj, datatype, language = row
+            graph_text, subject_text, predicate_text, object_text, blanks = texts
+            if graph_slot is not None:
+                graph = resolved[graph_slot[0]]
+                graph_text = f"<{graph}>"
+            subject_value = subject[1]
+            if subject[2] is not None:
+                number, call = subject[2]
+                subject_value = resolved[number] if call is not None else values[number]
+                subject_text = term_text(subject[0], subject_value)
+            object_value = obj[1]
+            if obj[2] is not None:
+                number, call = obj[2]
+                object_value = resolved[number] if call is not None else values[number]
+                object_text = term_text(obj[0], object_value) if call is not None \
+                    else literal_text(object_value, datatype, language)
+            key = (graph, subject_value, predicate, obj[0], object_value, datatype, language)
+            if key in seen:
+                continue  # two slots given equal values: RDF keeps one triple
+            seen.add(key)
+            out.append(([subject_text, predicate_text, object_text, graph_text], blanks))
+        return out
 
 
 def dataset_template(template: Template, dataset: Mapping[str, list[dict[str, Any]]]

@@ -11,6 +11,7 @@ from fastapi.concurrency import run_in_threadpool
 from vcissuer.api.deps import ApiTokenDep, CallerDep, ServicesDep
 from vcissuer.api.jsonbody import JsonBodyRoute
 from vcissuer.issuance import clr, credentials, vcapi
+from vcissuer.issuance.access import ApiToken
 from vcissuer.issuance.context import Services
 from vcissuer.issuance.schemas import AssessmentIn, BatchIn, ClrIn, Line, VcApiIssueIn
 from vcissuer.store import CredentialFormat
@@ -27,15 +28,24 @@ VC_LD = "application/vc+ld+json"
                         422: {"description": "the results do not earn the achievement"}})
 async def issue(slug: str, body: Annotated[AssessmentIn, Body()], services: ServicesDep,
                 token: ApiTokenDep) -> Response:
+    # The ordinary request is served by api/leanissue.py through issue_assessment too; this
+    # route answers the rest (and documents the endpoint).
+    return await issue_assessment(services, slug, body, token)
+
+
+async def issue_assessment(services: Services, slug: str, body: AssessmentIn,
+                           token: ApiToken) -> Response:
+    """Issue from one assessment record and answer: what the route and the lean path
+    (api/leanissue.py) both do, so anything added to issuing here holds for both."""
     outcome = await run_in_threadpool(credentials.issue_one, services, slug, body,
                                       caller=token)
-    return _issued(services, outcome)
+    return issued_response(services, outcome)
 
 
-def _issued(services: Services, outcome: credentials.IssueOutcome) -> Response:
-    """201 (or 200 for a repeat) with the stored credential embedded as the text it was
-    stored as: not parsed, not re-encoded (the busiest route, and the bytes stay exactly as
-    issued)."""
+def issued_response(services: Services, outcome: credentials.IssueOutcome) -> Response:
+    """201 (200 for a repeat) with the credential view; the stored credential is embedded as
+    the text it was stored as: not parsed, not re-encoded (the busiest route, and the bytes
+    stay exactly as issued)."""
     return Response(credentials.credential_view_json(outcome.record),
                     status_code=201 if outcome.created else 200, media_type="application/json",
                     headers={"Location": credentials.credential_url(services,
@@ -64,7 +74,7 @@ async def issue_clr(slug: str, body: Annotated[ClrIn, Body()], services: Service
                     token: ApiTokenDep) -> Response:
     outcome = await run_in_threadpool(clr.issue_clr_request, services, slug, body,
                                       caller=token)
-    return _issued(services, outcome)
+    return issued_response(services, outcome)
 
 
 @router.get("/issuers/{slug}/credentials", summary="The issuer's credentials, by page",

@@ -50,9 +50,12 @@ def _insert_skipping_repeats(dialect: Any) -> Insert:
 # Built once (see base.py on hot-path statements).
 _INSERT_SKIPPING_REPEATS = {"postgresql": _insert_skipping_repeats(postgresql),
                             "sqlite": _insert_skipping_repeats(sqlite)}
-_BY_ASSESSMENT_REF = select(CredentialRecord).where(
-    CredentialRecord.issuer_id == bindparam("issuer_id"),
-    CredentialRecord.assessment_ref == bindparam("assessment_ref"),
+_TABLE = CredentialRecord.__table__
+# The repeat check of every issue finds nothing almost always: a Core probe for the id (no ORM
+# loading), then the record only for a repeat.
+_ID_BY_ASSESSMENT_REF = select(_TABLE.c.id).where(
+    _TABLE.c.issuer_id == bindparam("issuer_id"),
+    _TABLE.c.assessment_ref == bindparam("assessment_ref"),
 )
 
 
@@ -213,9 +216,10 @@ class CredentialRepository(Repository):
         self, assessment_ref: str, *, issuer_id: str
     ) -> CredentialRecord | None:
         """The credential issued for an assessment reference (check before allocating status)."""
-        return self.session.scalars(
-            _BY_ASSESSMENT_REF, {"issuer_id": issuer_id, "assessment_ref": assessment_ref}
-        ).one_or_none()
+        found = self.session.execute(
+            _ID_BY_ASSESSMENT_REF, {"issuer_id": issuer_id, "assessment_ref": assessment_ref}
+        ).scalar_one_or_none()
+        return None if found is None else self.session.get(CredentialRecord, found)
 
     def list(
         self,
