@@ -23,6 +23,7 @@ from vcissuer.errors import MALFORMED_VALUE_ERROR, VcError
 
 __all__ = [
     "DEFAULT_LIMITS",
+    "MAX_CLR_CREDENTIALS",
     "MAX_CPU_SECONDS",
     "MAX_DOCUMENT_VALUES",
     "MAX_ENDORSEMENTS",
@@ -55,8 +56,10 @@ MAX_ENDORSEMENTS = 16
 MAX_STATUS_ENTRIES = 8
 # Credentials inside one presentation.
 MAX_PRESENTATION_CREDENTIALS = 32
+# Credentials embedded in one CLR 2.0 record (ClrCredential), each verified on its own.
+MAX_CLR_CREDENTIALS = 64
 # CPU seconds (of the verifying thread) for one verification, checked between steps (each
-# proof, status list, endorsement, credential of a presentation).
+# proof, status list, endorsement, credential of a presentation or of a record).
 MAX_CPU_SECONDS = 2.0
 
 _CONTAINERS = (dict, list)
@@ -77,6 +80,7 @@ class Limits:
     endorsements: int = MAX_ENDORSEMENTS
     status_entries: int = MAX_STATUS_ENTRIES
     presentation_credentials: int = MAX_PRESENTATION_CREDENTIALS
+    clr_credentials: int = MAX_CLR_CREDENTIALS
     cpu_seconds: float = MAX_CPU_SECONDS
 
 

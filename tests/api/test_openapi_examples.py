@@ -175,6 +175,8 @@ def test_every_example_is_accepted_by_the_service(app_client, services: Services
     send("post", "/presentations/verify", body={**example_vp, "verifiablePresentation": {
         **example_vp["verifiablePresentation"], "verifiableCredential": [credential]}})
     ids[EXAMPLE_CREDENTIAL_IDS[0]] = issued["id"]
+    record = send("post", "/issuers/{slug}/clr", headers=lms, status=201, slug=slug)
+    assert record["credential"]["credentialSubject"]["verifiableCredential"] == [credential]
     send("post", "/verify/url")
     page = send("post", "/verify")
     assert "Data Analysis with Python" in page and "Verified just now" in page

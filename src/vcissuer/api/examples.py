@@ -226,6 +226,12 @@ EXAMPLES: dict[tuple[str, str], dict[str, dict[str, Any]]] = {
         "A learner who passed: results for each outcome, credits, evidence", _ASSESSMENT)},
     ("post", "/issuers/{slug}/credentials/batch"): {"cohort": _example(
         "Two learners of the same cohort", {"items": [_SECOND, _THIRD]})},
+    ("post", "/issuers/{slug}/clr"): {"record": _example(
+        "A learner's Comprehensive Learner Record: her credentials, embedded as issued", {
+            "learner": {"email": "ada.lovelace@example.org"},
+            "credentialIds": [EXAMPLE_CREDENTIAL_IDS[0]],
+            "name": "Ada Lovelace: Northbridge micro-credentials",
+            "reference": "ada.lovelace-2025"})},
     ("post", "/credentials/issue"): {"open-badge": _example(
         "Sign an Open Badges 3.0 credential made by the caller",
         {"credential": _OPEN_BADGE, "options": {"issuerSlug": "northbridge", "format": "ldp"}})},

@@ -13,3 +13,9 @@ OPEN_BADGE_CONTEXT = [VC_V2, OB_V3P0, OB_EXTENSIONS]
 
 OPEN_BADGE_TYPE = ["VerifiableCredential", "OpenBadgeCredential"]
 SCHEMA_VALIDATOR_TYPE = "1EdTechJsonSchemaValidator2019"
+CLR_V2P0 = "https://purl.imsglobal.org/spec/clr/v2p0/context-2.0.1.json"
+
+# CLR 2.0 "Serialization": VC 2.0 base, CLR 2.0.1, then OB 3.0.3 (the Achievement, Profile and
+# IdentityObject terms a ClrSubject uses) and the 1EdTech extensions (as 1EdTech's samples).
+CLR_CONTEXT = [VC_V2, CLR_V2P0, OB_V3P0, OB_EXTENSIONS]
+CLR_TYPE = ["VerifiableCredential", "ClrCredential"]

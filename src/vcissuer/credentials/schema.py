@@ -1,4 +1,4 @@
-"""Validation against the published OB 3.0 JSON Schemas (Draft 2019-09).
+"""Validation against the published OB 3.0 and CLR 2.0 JSON Schemas (Draft 2019-09).
 
 The schemas in ``schemas/`` are byte-exact copies of 1EdTech's (see tests/vectors/SOURCES.md).
 https://www.imsglobal.org/spec/ob/v3p0/#achievementcredential — the AchievementCredential
@@ -18,9 +18,11 @@ import jsonschema_rs
 
 __all__ = [
     "ACHIEVEMENT_CREDENTIAL_SCHEMA_URL",
+    "CLR_CREDENTIAL_SCHEMA_URL",
     "SchemaProblem",
     "schema_validator",
     "validate_achievement_credential",
+    "validate_clr_credential",
     "validate_against",
 ]
 
@@ -30,16 +32,22 @@ ACHIEVEMENT_CREDENTIAL_SCHEMA_URL = (
 ENDORSEMENT_CREDENTIAL_SCHEMA_URL = (
     "https://purl.imsglobal.org/spec/ob/v3p0/schema/json/ob_v3p0_endorsementcredential_schema.json"
 )
+# CLR 2.0's ClrCredential schema (1EdTech's JSON-LD adaptation: single values or arrays).
+CLR_CREDENTIAL_SCHEMA_URL = (
+    "https://purl.imsglobal.org/spec/clr/v2p0/schema/json/clr_v2p0_clrcredential_schema.json"
+)
 _FILES = {
     "achievementcredential": "ob_v3p0_achievementcredential_schema.json",
     "endorsementcredential": "ob_v3p0_endorsementcredential_schema.json",
     "profile": "ob_v3p0_profile_schema.json",
+    "clrcredential": "clr_v2p0_clrcredential_schema.json",
 }
 # credentialSchema ids a verifier may meet for the AchievementCredential schema.
 KNOWN_SCHEMA_URLS = {
     ACHIEVEMENT_CREDENTIAL_SCHEMA_URL: "achievementcredential",
     ACHIEVEMENT_CREDENTIAL_SCHEMA_URL.replace("/json/", "/json-ld/"): "achievementcredential",
     ENDORSEMENT_CREDENTIAL_SCHEMA_URL: "endorsementcredential",
+    CLR_CREDENTIAL_SCHEMA_URL: "clrcredential",
 }
 
 
@@ -94,3 +102,8 @@ def _rule(kind: str) -> str:
 def validate_achievement_credential(document: Mapping[str, Any]) -> list[SchemaProblem]:
     """Violations of the published OB 3.0 AchievementCredential JSON Schema."""
     return validate_against("achievementcredential", document)
+
+
+def validate_clr_credential(document: Mapping[str, Any]) -> list[SchemaProblem]:
+    """Violations of the published CLR 2.0 ClrCredential JSON Schema."""
+    return validate_against("clrcredential", document)

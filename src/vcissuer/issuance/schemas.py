@@ -21,6 +21,8 @@ from pydantic import (
 from pydantic.alias_generators import to_camel
 from pydantic_core import PydanticCustomError
 
+from vcissuer.limits import MAX_CLR_CREDENTIALS
+
 __all__ = [
     "AchievementIn",
     "AchievementOut",
@@ -682,3 +684,37 @@ class RecognitionIn(Body):
                                               "<identityType>:<value>")
     credential: dict[str, Any] | Annotated[str, Field(max_length=1_000_000)] = Field(
         description="an OB 3.0 AchievementCredential of another issuer (JSON-LD or VC-JWT)")
+
+
+AssociationType = Literal["exactMatchOf", "isChildOf", "isParentOf", "isPartOf", "isPeerOf",
+                          "isRelatedTo", "precedes", "replacedBy"]
+
+
+class AssociationIn(Body):
+    """CLR 2.0 Association: how the source achievement relates to the target (e.g.
+    ``isChildOf``: the source is the child of the target; ``precedes``: it comes first)."""
+
+    association_type: AssociationType
+    source_id: ShortText = Field(description="achievement uuid or its full id URL")
+    target_id: ShortText = Field(description="achievement uuid or its full id URL")
+
+
+class ClrIn(Body):
+    """A CLR 2.0 record for one learner: credentials of this issuer issued to them, embedded
+    as issued, signed together as a ClrCredential."""
+
+    learner: RecipientIn = Field(description="who the record is about: the credentials must "
+                                             "have been issued to one of these identifiers")
+    credential_ids: list[ShortText] = Field(min_length=1, max_length=MAX_CLR_CREDENTIALS,
+                                            description="ids of this issuer's credentials")
+    name: ShortText = "Comprehensive Learner Record"
+    description: Text | None = None
+    achievement_ids: list[ShortText] = Field(
+        default_factory=list, max_length=50,
+        description="further achievements of this issuer the record lists (a qualification "
+                    "the credentials are part of), by uuid or full id URL")
+    associations: list[AssociationIn] = Field(default_factory=list, max_length=200)
+    ordered: bool = Field(default=False, description="the credentials are given in order: "
+                                                     "each one's achievement precedes the next")
+    reference: Annotated[Line, Field(min_length=1, max_length=200)] | None = Field(
+        default=None, description="the caller's reference: the same one never issues twice")

@@ -101,6 +101,9 @@ class _ContextMemo:
         self.shapes: dict[tuple[Any, ...], Template | None] = {}
         self.datasets: dict[tuple[Any, ...], DatasetTemplate | None] = {}
         self.lock = threading.Lock()
+        # Contexts pyld really processed (memo misses and the scoped-context pre-validation
+        # it runs inside one): what a document's embedded ``@context``s cost. Statistics only.
+        self.processings = 0
 
     def key_of(self, ctx: Any) -> Any:
         if isinstance(ctx, str) or ctx is None or ctx is False:
@@ -190,6 +193,7 @@ class _MemoProcessor(jsonld.JsonLdProcessor):
         uuid = active_ctx.get("_uuid")
         if uuid is None or cycles:
             # Mid-construction contexts (scoped-context pre-validation) are not reusable.
+            self._memo.processings += 1
             return super()._process_context(
                 active_ctx, local_ctx, options, override_protected, propagate,
                 validate_scoped, cycles,
@@ -200,6 +204,7 @@ class _MemoProcessor(jsonld.JsonLdProcessor):
         )
         processed = self._memo.processed.get(key)
         if processed is None:
+            self._memo.processings += 1
             processed = super()._process_context(
                 active_ctx, local_ctx, options, override_protected, propagate,
                 validate_scoped, cycles,
@@ -388,6 +393,15 @@ class Canonicalizer:
         self._resolver = ContextResolver({}, self.loader)
         self._small: dict[str, str] = {}
         self._templates: dict[str, str | None] = {}
+
+    @property
+    def context_processings(self) -> int:
+        """How many times a context was really processed (not found in the memo) so far.
+
+        A local context is processed once per distinct (active context, context) pair: the
+        twentieth credential embedded in a CLR with the same ``@context`` as the first costs
+        no context processing (tests/jsonld/test_embedded_contexts.py counts it)."""
+        return self._memo.processings
 
     def canonicalize_small(self, document: Mapping[str, Any]) -> str:
         """:meth:`canonicalize`, remembered for small documents such as proof configurations.

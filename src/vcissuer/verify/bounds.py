@@ -1,10 +1,10 @@
 """The limits of :mod:`vcissuer.limits` applied to a credential or presentation, before the work.
 
-Counting proofs, status entries and credentials costs next to nothing, so it runs before
-anything is fetched; nesting depth is checked before the document reaches JSON Schema or
-JSON-LD (both recursive). A document past a limit gets one "limits" check naming the limit,
-"could not check" (the verifier declined the work; the document may be genuine), and nothing
-else is verified. A proof set that repeats a proof is invalid outright.
+Counting proofs, status entries and credentials (of a presentation or a record) costs next to
+nothing, so it runs before anything is fetched; nesting depth is checked before the document
+reaches JSON Schema or JSON-LD (both recursive). A document past a limit gets one "limits"
+check naming the limit, "could not check" (the verifier declined the work; the document may be
+genuine), and nothing else is verified. A proof set that repeats a proof is invalid outright.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from vcissuer.errors import MALFORMED_PROOF_ERROR, VcError
 from vcissuer.jsonld import DocumentCanonicalizer, default_canonicalizer
 from vcissuer.limits import CpuBudget, LimitExceeded, Limits, check_document
 from vcissuer.proofs.result import Problem
+from vcissuer.verify.records import embedded_credentials
 from vcissuer.verify.report import Check
 
 __all__ = [
@@ -76,6 +77,11 @@ def counted_limits(document: Any, limits: Limits, *, what: str = "credential") -
             f"the {what} has {len(entries)} credentialStatus entries; at most "
             f"{limits.status_entries} are checked", limit="status entries per credential",
             maximum=limits.status_entries))
+    embedded = embedded_credentials(document)
+    if len(embedded) > limits.clr_credentials:
+        return limit_check(LimitExceeded(
+            f"the {what} embeds {len(embedded)} credentials; at most {limits.clr_credentials} "
+            "are verified", limit="credentials per record", maximum=limits.clr_credentials))
     return None
 
 

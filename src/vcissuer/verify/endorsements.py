@@ -13,7 +13,15 @@ from typing import Any
 from vcissuer.errors import MALFORMED_VALUE_ERROR
 from vcissuer.limits import MAX_ENDORSEMENTS
 from vcissuer.proofs.result import Problem
-from vcissuer.verify.report import Check, Outcome, Verdict, VerificationReport
+from vcissuer.verify.report import (
+    Check,
+    Outcome,
+    Verdict,
+    VerificationReport,
+    main_problem,
+    nested_check,
+    verify_each,
+)
 
 __all__ = ["MAX_ENDORSEMENTS", "check_endorsements", "embedded_endorsements"]
 
@@ -78,33 +86,15 @@ def check_endorsements(
             f"{len(found)} endorsements: at most {maximum} are verified (limit: endorsements "
             "per credential)",
             kind="error")])
-    reports = []
-    for location, value in found:
-        if not isinstance(value, Mapping | str):
-            reports.append(VerificationReport(checks=(Check.from_problems("structure", [Problem(
-                MALFORMED_VALUE_ERROR, "an endorsement must be an object or a VC-JWT")]),),
-                location=location))
-            continue
-        reports.append(verify(value, location))
-    verdicts = [r.verdict for r in reports]
-    counts = {v: verdicts.count(v) for v in Verdict}
-    detail = ", ".join(f"{n} {v}" for v, n in counts.items() if n)
-    if all(v is Verdict.VERIFIED for v in verdicts):
-        outcome = Outcome.PASSED
-    elif Verdict.NOT_VERIFIED in verdicts:
-        outcome = Outcome.FAILED
-    else:
-        outcome = Outcome.COULD_NOT_CHECK
-    problems = tuple(_summary(r) for r in reports if not r.verified)
-    return Check("endorsements", outcome, problems, detail, reports=tuple(reports))
+    reports = verify_each(found, verify, what="an endorsement")
+    return nested_check("endorsements", reports, _summary)
 
 
-def _summary(report: VerificationReport) -> Problem:
+def _summary(number: int, report: VerificationReport) -> Problem:
     """One problem for an endorsement that did not verify, with the code of its main finding."""
+    del number  # an endorsement is named by where it is
     could_not = report.verdict is Verdict.COULD_NOT_VERIFY
-    found = [p for c in report.checks if not c.ok for p in c.problems
-             if (p.kind == "error") == could_not] or report.problems()
-    first = found[0] if found else None
+    first = main_problem(report)
     reason = f": {first.message}" if first else ""
     return Problem(first.code if first else MALFORMED_VALUE_ERROR,
                    f"the endorsement at {report.location} is {report.verdict}{reason}",

@@ -2,9 +2,11 @@
 
 https://www.imsglobal.org/spec/ob/v3p0/#verification-and-validation — structure (VCDM rules,
 OB rules, JSON Schema), proof, issuer key, status, validity period, endorsements; each reported
-separately. Nothing here does I/O: keys come from an injected synchronous resolver and status
-lists and schemas from a :class:`Retrieved` that the network layer filled beforehand
-(:mod:`vcissuer.verify.retrieval`). Without one, status is "could not check".
+separately. A CLR 2.0 record adds "credentials": each credential it embeds, verified the same
+way (:mod:`vcissuer.verify.records`). Nothing here does I/O: keys come from an injected
+synchronous resolver and status lists and schemas from a :class:`Retrieved` that the network
+layer filled beforehand (:mod:`vcissuer.verify.retrieval`). Without one, status is "could not
+check".
 """
 
 from __future__ import annotations
@@ -29,18 +31,22 @@ from vcissuer.verify.credential_status import StatusListCache, check_credential_
 from vcissuer.verify.documents import Retrieved
 from vcissuer.verify.endorsements import check_endorsements
 from vcissuer.verify.malformed import malformed_proofs
+from vcissuer.verify.records import check_records
 from vcissuer.verify.report import Check, Outcome, VerificationReport
 from vcissuer.verify.structure import check_structure
 from vcissuer.verify.validity import DEFAULT_SKEW, check_validity_period
 
 __all__ = [
     "DEFAULT_ENDORSEMENT_DEPTH",
+    "DEFAULT_RECORD_DEPTH",
     "issuer_id",
     "verify_credential",
 ]
 
 # The credential's endorsements, and theirs; deeper ones are not verified.
 DEFAULT_ENDORSEMENT_DEPTH = 2
+# A record's credentials are verified; a record inside a record is, its credentials are not.
+DEFAULT_RECORD_DEPTH = 1
 _PRE_REC_SUITES = {"eddsa-2022": "eddsa-rdfc-2022"}
 
 
@@ -68,6 +74,7 @@ def verify_credential(
     location: str = "",
     limits: Limits = DEFAULT_LIMITS,
     budget: CpuBudget | None = None,
+    record_depth: int = DEFAULT_RECORD_DEPTH,
 ) -> VerificationReport:
     """Verify a JSON-LD credential with embedded proofs, or a VC-JWT compact string.
 
@@ -76,7 +83,8 @@ def verify_credential(
     its own ``jwk`` header as the issuer's (as the 1EdTech validator does); off by default,
     since such a key proves only that the token was signed by whoever made it.
     ``limits`` bound the work (:mod:`vcissuer.limits`); ``budget`` is the CPU budget shared
-    with the caller (a presentation, the credential an endorsement is in).
+    with the caller (a presentation, the credential an endorsement is in, the record a
+    credential is embedded in). ``record_depth``: how deep records' credentials are verified.
     """
     if isinstance(credential, Mapping):
         from vcissuer.proofs.jose.envelope import EnvelopeError, envelope_kind, open_envelope
@@ -116,13 +124,21 @@ def verify_credential(
     if refused is not None:
         return VerificationReport(checks=(refused,), format=fmt, location=location)
 
-    def verify_endorsement(value: Any, where: str) -> VerificationReport:
+    def verify_nested(value: Any, where: str, *, endorsements: int,
+                      records: int) -> VerificationReport:
         return verify_credential(
             value, resolver=resolver, retrieved=retrieved, clock=clock, skew=skew,
             canonicalizer=canonicalizer, trust_header_keys=trust_header_keys,
-            status_cache=status_cache, endorsement_depth=endorsement_depth - 1,
+            status_cache=status_cache, endorsement_depth=endorsements,
             location=f"{location}.{where}" if location else where, limits=limits,
-            budget=budget)
+            budget=budget, record_depth=records)
+
+    def verify_endorsement(value: Any, where: str) -> VerificationReport:
+        return verify_nested(value, where, endorsements=endorsement_depth - 1, records=0)
+
+    def verify_embedded(value: Any, where: str) -> VerificationReport:
+        return verify_nested(value, where, endorsements=endorsement_depth,
+                             records=record_depth - 1)
 
     status_check, statuses = check_credential_status(
         document, issuer=issuer_id(document), retrieved=retrieved, resolver=resolver,
@@ -136,6 +152,10 @@ def verify_credential(
         check_endorsements(document, depth=endorsement_depth, verify=verify_endorsement,
                            maximum=limits.endorsements),
     ]
+    records = check_records(document, depth=record_depth, verify=verify_embedded,
+                            maximum=limits.clr_credentials)
+    if records is not None:
+        checks.append(records)
     refresh = _refresh_note(document)
     if refresh is not None:
         checks.append(refresh)

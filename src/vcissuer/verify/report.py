@@ -8,14 +8,17 @@ and a one-word ``verdict``, and says ``revoked``/``suspended`` in so many words.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
+from vcissuer.errors import MALFORMED_VALUE_ERROR
 from vcissuer.proofs.result import Problem
 from vcissuer.status.result import StatusResult
 
-__all__ = ["Check", "Outcome", "PresentationReport", "Verdict", "VerificationReport"]
+__all__ = ["Check", "Outcome", "PresentationReport", "Verdict", "VerificationReport",
+           "main_problem", "nested_check", "verify_each"]
 
 
 class Outcome(StrEnum):
@@ -200,3 +203,47 @@ class PresentationReport:
                 for i, r in enumerate(self.credentials) if not r.verified],
             "warnings": [n for c in self.checks for n in c.notes],
         }
+
+
+def verify_each(found: Sequence[tuple[str, Any]],
+                verify: Callable[[Any, str], VerificationReport], *,
+                what: str) -> list[VerificationReport]:
+    """``verify(value, location)`` for each embedded credential (``what``: an endorsement, an
+    embedded credential) that is an object or a VC-JWT; a failed report for anything else."""
+    reports = []
+    for location, value in found:
+        if isinstance(value, Mapping | str):
+            reports.append(verify(value, location))
+        else:
+            reports.append(VerificationReport(checks=(Check.from_problems("structure", [Problem(
+                MALFORMED_VALUE_ERROR, f"{what} must be an object or a VC-JWT")]),),
+                location=location))
+    return reports
+
+
+def nested_check(name: str, reports: Sequence[VerificationReport],
+                 summary: Callable[[int, VerificationReport], Problem]) -> Check:
+    """The check holding the reports of embedded credentials: passed when every one is
+    verified, failed when one is not, else could not check; ``summary(number, report)`` is
+    the problem for each one that is not verified (numbered from 1)."""
+    verdicts = [r.verdict for r in reports]
+    counts = {v: verdicts.count(v) for v in Verdict}
+    detail = ", ".join(f"{n} {v}" for v, n in counts.items() if n)
+    if all(v is Verdict.VERIFIED for v in verdicts):
+        outcome = Outcome.PASSED
+    elif Verdict.NOT_VERIFIED in verdicts:
+        outcome = Outcome.FAILED
+    else:
+        outcome = Outcome.COULD_NOT_CHECK
+    problems = tuple(summary(number, r) for number, r in enumerate(reports, start=1)
+                     if not r.verified)
+    return Check(name, outcome, problems, detail, reports=tuple(reports))
+
+
+def main_problem(report: VerificationReport) -> Problem | None:
+    """The first finding of a report that is not verified: a failure, or for a report that
+    could not verify, what could not be checked."""
+    could_not = report.verdict is Verdict.COULD_NOT_VERIFY
+    found = [p for c in report.checks if not c.ok for p in c.problems
+             if (p.kind == "error") == could_not] or report.problems()
+    return found[0] if found else None

@@ -1,7 +1,8 @@
 """Fetch what a credential names before it is verified: key documents, status lists, schemas.
 
 The asynchronous half of verification. :meth:`Retriever.retrieve` walks a credential (or a
-presentation and the credentials in it, and their endorsements), fetches every did:web DID
+presentation and the credentials in it, their endorsements, and the credentials a CLR
+record embeds), fetches every did:web DID
 document, https controller document, status list, revocation list and issuer schema through the
 guarded fetcher, then once more for the keys of the status lists it found. The result is a
 synchronous resolver over what was fetched plus a :class:`Retrieved`, for the CPU-bound pipeline
@@ -34,10 +35,12 @@ from vcissuer.dids import (
     did_web_to_url,
 )
 from vcissuer.errors import INVALID_VERIFICATION_METHOD, ResolutionError, VcError
+from vcissuer.limits import MAX_CLR_CREDENTIALS
 from vcissuer.net import FetchError, FetchRefused, GuardedFetcher
 from vcissuer.verify.credential_status import status_list_urls
 from vcissuer.verify.documents import Retrieved
 from vcissuer.verify.endorsements import MAX_ENDORSEMENTS, embedded_endorsements
+from vcissuer.verify.records import embedded_credentials
 from vcissuer.verify.structure import extension_schema_urls
 
 __all__ = ["DEFAULT_DEADLINE", "DEFAULT_MAX_FETCHES", "Retrieval", "Retriever", "credentials_in"]
@@ -125,7 +128,7 @@ class _Wanted:
     lists: list[str] = field(default_factory=list)
     schemas: list[str] = field(default_factory=list)
 
-    def add_credential(self, credential: Any, *, depth: int = 2) -> None:
+    def add_credential(self, credential: Any, *, depth: int = 2, records: int = 1) -> None:
         credential = _unenvelope(credential)
         if isinstance(credential, str):
             kid, credential = _jwt_parts(credential)
@@ -141,7 +144,10 @@ class _Wanted:
         self.schemas += extension_schema_urls(credential)
         if depth > 0:
             for _, endorsement in embedded_endorsements(credential)[:MAX_ENDORSEMENTS]:
-                self.add_credential(endorsement, depth=depth - 1)
+                self.add_credential(endorsement, depth=depth - 1, records=0)
+        if records > 0:  # a CLR's credentials: their keys and status lists too
+            for _, embedded in embedded_credentials(credential)[:MAX_CLR_CREDENTIALS]:
+                self.add_credential(embedded, depth=depth, records=records - 1)
 
 
 class _Cache:

@@ -3,7 +3,8 @@
 OB 3.0 "Verification" step 1 (https://www.imsglobal.org/spec/ob/v3p0/#verification): a
 credential is checked against each ``1EdTechJsonSchemaValidator2019`` schema it names, and its
 ``credentialSubject`` must have an ``id`` or an ``identifier``. Like the 1EdTech validator, a
-VCDM 2.0 Open Badges credential is checked against the published schema even when it names none.
+VCDM 2.0 Open Badges credential is checked against the published schema even when it names none;
+a CLR 2.0 ClrCredential against the ClrCredential schema.
 
 The compacted form. The published schemas require ``type``, ``proof`` and ``credentialSchema``
 to be arrays, while JSON-LD (and OB's "Compacted document form") allows a single value, and the
@@ -53,8 +54,11 @@ ENDORSEMENT_CREDENTIAL = "EndorsementCredential"
 _OB_FAMILY = OB_CREDENTIAL_TYPES | {ENDORSEMENT_CREDENTIAL, "ClrCredential"}
 _OB_CONTEXT = re.compile(
     r"^https://purl\.imsglobal\.org/spec/ob/v3p0/context(?:-3\.\d+\.\d+)?\.json$")
-# 1EdTech's own published schemas (CLR 2.0, older OB drafts) that are not bundled: not fetched
-# per request; the credential is held to the VC and OB rules above instead.
+_CLR_CONTEXT = re.compile(
+    r"^https://purl\.imsglobal\.org/spec/clr/v2p0/context(?:-2\.\d+\.\d+)?\.json$")
+CLR_CREDENTIAL = "ClrCredential"
+# 1EdTech's own published schemas that are not bundled (older OB and CLR drafts, CLR's other
+# classes): not fetched per request; the credential is held to the VC and OB rules above instead.
 _STANDARD_SCHEMAS = ("https://purl.imsglobal.org/spec/",)
 _COMPACTABLE = ("type", "proof", "credentialSchema")
 # Schemas fetched from the network, compiled once per content.
@@ -158,7 +162,10 @@ def _open_badge_problems(credential: Mapping[str, Any], version: str) -> list[Pr
             "type must include OpenBadgeCredential or AchievementCredential (or "
             "EndorsementCredential): the credential uses the Open Badges context but is not "
             "an Open Badges credential"))
-    if not any(isinstance(c, str) and _OB_CONTEXT.match(c) for c in _contexts(credential)):
+    if CLR_CREDENTIAL in types:
+        if not any(isinstance(c, str) and _CLR_CONTEXT.match(c) for c in _contexts(credential)):
+            problems.append(_invalid("@context must include a CLR 2.0 context"))
+    elif not any(isinstance(c, str) and _OB_CONTEXT.match(c) for c in _contexts(credential)):
         problems.append(_invalid("@context must include an Open Badges 3.0 context"))
     if OB_CREDENTIAL_TYPES.intersection(types):
         for subject in _as_list(credential.get("credentialSubject")):
@@ -171,12 +178,15 @@ def _open_badge_problems(credential: Mapping[str, Any], version: str) -> list[Pr
 
 
 def _bundled_schema_for(credential: Mapping[str, Any]) -> str:
-    return ("endorsementcredential" if ENDORSEMENT_CREDENTIAL in credential_types(credential)
-            else "achievementcredential")
+    types = credential_types(credential)
+    if CLR_CREDENTIAL in types:
+        return "clrcredential"
+    return "endorsementcredential" if ENDORSEMENT_CREDENTIAL in types else "achievementcredential"
 
 
-def _schema_problem(label: str, problem: SchemaProblem) -> Problem:
-    return _invalid(f"{label} JSON Schema: {problem} ({problem.rule})")
+def _schema_problem(name: str, problem: SchemaProblem) -> Problem:
+    label = "CLR 2.0" if name.startswith("clr") else "OB 3.0"
+    return _invalid(f"{label} {name} JSON Schema: {problem} ({problem.rule})")
 
 
 def _refuse_remote(uri: str) -> Any:
@@ -244,12 +254,10 @@ def check_structure(credential: Mapping[str, Any], *, retrieved: Retrieved | Non
     normalised = _normalised(credential)
     compacted = compacted_members(credential)
     checked: set[str] = set()
-    if open_badge and version == "2.0" and _OB_FAMILY.intersection(credential_types(credential)) \
-            and "ClrCredential" not in credential_types(credential):
+    if open_badge and version == "2.0" and _OB_FAMILY.intersection(credential_types(credential)):
         name = _bundled_schema_for(credential)
         checked.add(name)
-        problems += [_schema_problem(f"OB 3.0 {name}", p)
-                     for p in validate_against(name, normalised)[:20]]
+        problems += [_schema_problem(name, p) for p in validate_against(name, normalised)[:20]]
     for entry in _schema_entries(credential):
         url, kind = entry.get("id"), entry.get("type")
         if kind != CREDENTIAL_SCHEMA_TYPE or not isinstance(url, str):
@@ -259,7 +267,7 @@ def check_structure(credential: Mapping[str, Any], *, retrieved: Retrieved | Non
         if name is not None:
             if name not in checked:
                 checked.add(name)
-                problems += [_schema_problem(f"OB 3.0 {name}", p)
+                problems += [_schema_problem(name, p)
                              for p in validate_against(name, normalised)[:20]]
             continue
         if url.startswith(_STANDARD_SCHEMAS):

@@ -79,6 +79,10 @@ _CHECKS: dict[str, tuple[str, str, str, str, str]] = {
     "endorsements": (
         "Endorsements", "Every endorsement verified.", "An endorsement failed verification.",
         "An endorsement could not be checked.", "It carries no endorsements."),
+    "credentials": (
+        "Credentials in this record", "Every credential in the record verified on its own.",
+        "A credential in the record failed verification: see the list of credentials.",
+        "A credential in the record could not be checked.", ""),
     "refresh": (
         "Refresh service", "", "", "",
         "It offers a refresh service; it was verified as presented."),

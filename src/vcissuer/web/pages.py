@@ -29,11 +29,12 @@ from vcissuer.issuance.context import Services
 from vcissuer.issuance.errors import NotFound
 from vcissuer.net import FetchRefused
 from vcissuer.verify import NotACredential, VerificationReport, Verifier, parse_credential_bytes
+from vcissuer.verify.records import embedded_credentials
 from vcissuer.wallet.errors import ExchangeComplete, ExchangeError, ExchangeGone
 from vcissuer.wallet.exchanges import interaction_details
 from vcissuer.web import data
 from vcissuer.web.badge import badge_art, baked_png, baked_svg, colour_for, generated_svg
-from vcissuer.web.explain import State, explain
+from vcissuer.web.explain import Explanation, State, explain
 from vcissuer.web.png import badge_png
 from vcissuer.web.preview import PREVIEW_SIZE, PreviewText, preview_png
 from vcissuer.web.share import linkedin_url, qr_data_uri
@@ -193,6 +194,29 @@ def _stored(record: Any) -> dict[str, Any] | str:
 
 # --- badge page ---------------------------------------------------------------------------
 
+@dataclass(frozen=True, slots=True)
+class _Constituent:
+    """A credential embedded in a CLR record, with its own verification in words."""
+
+    view: CredentialView
+    explanation: Explanation | None  # None: it was not verified (over a limit, say)
+    page: str | None  # its badge page here, when it is one of ours
+
+
+def _constituents(services: Services, report: VerificationReport,
+                  document: Mapping[str, Any]) -> list[_Constituent]:
+    """The credentials a CLR record embeds, each with the report the verifier made of it."""
+    check = report.check("credentials")
+    if check is not None and check.reports:
+        found = [(r.credential or {}, explain(r)) for r in check.reports]
+    else:
+        found = [(c if isinstance(c, Mapping) else {}, None)
+                 for _, c in embedded_credentials(document)]
+    return [_Constituent(credential_view(c), explanation,
+                         _local_path(services, c.get("id") if isinstance(c, Mapping) else None))
+            for c, explanation in found]
+
+
 async def credential_page(services: Services, verifier: Verifier, credential_id: str) -> Page:
     """The badge page: the credential as issued, verified now, with sharing and downloads."""
     record = await anyio.to_thread.run_sync(credentials.public_credential, services,
@@ -212,6 +236,7 @@ async def credential_page(services: Services, verifier: Verifier, credential_id:
         _uploaded_image(services, raw_achievement.get("image"))
         if isinstance(raw_achievement, Mapping) else None)
     explanation = explain(report)
+    records = _constituents(services, report, document)
     version = None
     local_achievement = _local_path(services, achievement_id)
     if record.achievement_id and local_achievement:
@@ -263,7 +288,7 @@ async def credential_page(services: Services, verifier: Verifier, credential_id:
                   qr=None if withdrawn else qr_data_uri(url),
                   linkedin=None if withdrawn else linkedin_url(view, url=url,
                                                                credential_id=record.id),
-                  withdrawn=withdrawn, version=version,
+                  withdrawn=withdrawn, version=version, records=records,
                   withdrawn_on=_date_text(when) if when else None,
                   withdrawn_iso=when.isoformat() if when else None)
     return Page(html)

@@ -38,6 +38,8 @@ _TYPE_NAMES = {
     "GeneralEducationDevelopment": "General Education Development (GED)",
     "ext:CreditScheme": "Credit scheme",
 }
+_CLR = "ClrCredential"
+_CLR_KIND = "Comprehensive Learner Record"
 _IMAGE = re.compile(r"^data:image/(png|svg\+xml|jpeg|gif|webp)[;,]", re.IGNORECASE)
 _CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])")
 
@@ -374,13 +376,21 @@ def _evidence(item: Mapping[str, Any]) -> Evidence | None:
 
 def credential_view(credential: Any, *, issuer_page: str | None = None,
                     achievement_page: str | None = None) -> CredentialView:
-    """An OpenBadgeCredential: who awarded what to whom, when, and with what results."""
+    """An OpenBadgeCredential: who awarded what to whom, when, and with what results (a CLR
+    2.0 record: its name, its issuer, the learner)."""
     document = credential if isinstance(credential, Mapping) else {}
     subjects = _objects(document.get("credentialSubject"))
     subject = subjects[0] if subjects else {}
     raw_achievement = subject.get("achievement")
-    achievement = achievement_view(raw_achievement, page=achievement_page,
-                                   creator_page=issuer_page)
+    if _CLR in _items(document.get("type")):
+        # A CLR 2.0 record asserts no one achievement: the page is about the record itself.
+        raw_achievement = None
+        achievement = AchievementView(
+            id=None, name=_text(document.get("name"), limit=500) or "a learner record",
+            description=_text(document.get("description")), kind=_CLR_KIND)
+    else:
+        achievement = achievement_view(raw_achievement, page=achievement_page,
+                                       creator_page=issuer_page)
     raw = raw_achievement if isinstance(raw_achievement, Mapping) else {}
     issued = _date(document.get("awardedDate")) or _date(document.get("validFrom")) or \
         _date(document.get("issuanceDate"))

@@ -1,4 +1,5 @@
-"""Credentials: issue from assessments (one or a cohort), list, fetch; VC-API issue."""
+"""Credentials: issue from assessments (one or a cohort), CLR 2.0 records, list, fetch; VC-API
+issue."""
 
 from __future__ import annotations
 
@@ -9,8 +10,9 @@ from fastapi.concurrency import run_in_threadpool
 
 from vcissuer.api.deps import ApiTokenDep, CallerDep, ServicesDep
 from vcissuer.api.jsonbody import JsonBodyRoute
-from vcissuer.issuance import credentials, vcapi
-from vcissuer.issuance.schemas import AssessmentIn, BatchIn, Line, VcApiIssueIn
+from vcissuer.issuance import clr, credentials, vcapi
+from vcissuer.issuance.context import Services
+from vcissuer.issuance.schemas import AssessmentIn, BatchIn, ClrIn, Line, VcApiIssueIn
 from vcissuer.store import CredentialFormat
 
 router = APIRouter(tags=["credentials"], route_class=JsonBodyRoute)
@@ -27,8 +29,13 @@ async def issue(slug: str, body: Annotated[AssessmentIn, Body()], services: Serv
                 token: ApiTokenDep) -> Response:
     outcome = await run_in_threadpool(credentials.issue_one, services, slug, body,
                                       caller=token)
-    # The stored credential is embedded as the text it was stored as: not parsed, not
-    # re-encoded (the busiest route, and the bytes stay exactly as issued).
+    return _issued(services, outcome)
+
+
+def _issued(services: Services, outcome: credentials.IssueOutcome) -> Response:
+    """201 (or 200 for a repeat) with the stored credential embedded as the text it was
+    stored as: not parsed, not re-encoded (the busiest route, and the bytes stay exactly as
+    issued)."""
     return Response(credentials.credential_view_json(outcome.record),
                     status_code=201 if outcome.created else 200, media_type="application/json",
                     headers={"Location": credentials.credential_url(services,
@@ -41,6 +48,23 @@ async def issue_batch(slug: str, body: BatchIn, services: ServicesDep,
                       token: ApiTokenDep) -> dict[str, Any]:
     return await run_in_threadpool(credentials.issue_batch, services, slug, body.items,
                                    caller=token)
+
+
+@router.post("/issuers/{slug}/clr", status_code=201,
+             summary="Issue a CLR 2.0 record of a learner's credentials",
+             response_model=dict[str, Any],
+             responses={200: {"description": "already issued for this reference: the first "
+                                             "record"},
+                        409: {"description": "the reference was used for another record, or "
+                                             "the issuer has no active key"},
+                        422: {"description": "a credential is not this learner's, not this "
+                                             "issuer's, not active, or an association names "
+                                             "an achievement the record does not hold"}})
+async def issue_clr(slug: str, body: Annotated[ClrIn, Body()], services: ServicesDep,
+                    token: ApiTokenDep) -> Response:
+    outcome = await run_in_threadpool(clr.issue_clr_request, services, slug, body,
+                                      caller=token)
+    return _issued(services, outcome)
 
 
 @router.get("/issuers/{slug}/credentials", summary="The issuer's credentials, by page",

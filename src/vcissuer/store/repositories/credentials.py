@@ -182,6 +182,27 @@ class CredentialRepository(Repository):
         """Any issuer's credential by its unguessable id: what its public URL serves."""
         return self.session.get(CredentialRecord, credential_id)
 
+    def by_ids(self, credential_ids: Sequence[str], *, issuer_id: str
+               ) -> dict[str, CredentialRecord]:
+        """The issuer's credentials among ``credential_ids``, by id (others are left out)."""
+        return self._fetch(CredentialRecord.id, credential_ids, issuer_id=issuer_id)
+
+    def held_by(self, credential_ids: Sequence[str], lookup_hashes: Sequence[str], *,
+                issuer_id: str) -> set[str]:
+        """Those of ``credential_ids`` whose recipient has one of ``lookup_hashes``: as
+        ``recipient_hash`` or as a further lookup hash (``credential_lookups``)."""
+        ids, hashes = list(dict.fromkeys(credential_ids)), list(dict.fromkeys(lookup_hashes))
+        if not ids or not hashes:
+            return set()
+        first = select(CredentialRecord.id).where(
+            CredentialRecord.issuer_id == issuer_id, CredentialRecord.id.in_(ids),
+            CredentialRecord.recipient_hash.in_(hashes))
+        further = select(CredentialLookupRecord.credential_id).where(
+            CredentialLookupRecord.issuer_id == issuer_id,
+            CredentialLookupRecord.credential_id.in_(ids),
+            CredentialLookupRecord.lookup_hash.in_(hashes))
+        return set(self.session.scalars(first)) | set(self.session.scalars(further))
+
     def by_assessment_refs(
         self, assessment_refs: Sequence[str], *, issuer_id: str
     ) -> dict[str, CredentialRecord]:
