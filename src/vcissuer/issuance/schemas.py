@@ -653,6 +653,9 @@ class PathwayRulesIn(Body):
     max_external_credits: Credits = Field(
         default=0, description="at most this many credits from other providers")
     recognise: list[RecogniseIn] = Field(default_factory=list, max_length=50)
+    ordered: bool = Field(  # h-qual
+        default=False, description="the required achievements are taken in the order listed: "
+                                   "the award's CLR says each `precedes` the next")
 
 
 class PathwayIn(Body):

@@ -7,6 +7,7 @@ the migrations applied at start-up (``upgrade``). See docs/DESIGN.md section 4.
 from __future__ import annotations
 
 import vcissuer.store.pathways  # its records join Base.metadata
+import vcissuer.store.progress_links  # its records join Base.metadata
 import vcissuer.store.wallet  # noqa: F401 - its records join Base.metadata
 from vcissuer.store.engine import Database, make_engine, normalise_url
 from vcissuer.store.enums import (
