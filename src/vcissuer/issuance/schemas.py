@@ -721,3 +721,10 @@ class ClrIn(Body):
                                                      "each one's achievement precedes the next")
     reference: Annotated[Line, Field(min_length=1, max_length=200)] | None = Field(
         default=None, description="the caller's reference: the same one never issues twice")
+
+
+class ProgressLinkIn(Body):
+    """h-qual: a link to a learner's progress on a pathway, for the LMS to give the learner."""
+
+    learner: LearnerQuery = Field(description="email, did:…, student:<id>, or "
+                                              "<identityType>:<value>")

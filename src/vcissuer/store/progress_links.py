@@ -16,7 +16,8 @@ from vcissuer.store.pathways import AwardRecord
 from vcissuer.store.records import ID, Base, new_id
 from vcissuer.store.repositories.base import Repository
 
-__all__ = ["ProgressLinkRecord", "ProgressLinkRepository", "set_award_clr"]
+__all__ = ["ProgressLinkRecord", "ProgressLinkRepository", "award_of_qualification",
+           "set_award_clr"]
 
 
 class ProgressLinkRecord(Base):
@@ -73,3 +74,9 @@ def set_award_clr(session: Session, *, award_id: str, credential_id: str,
         .where(AwardRecord.id == award_id, AwardRecord.credential_id == credential_id)
         .values(clr_credential_id=clr_credential_id))
     return bool(result.rowcount)  # type: ignore[attr-defined]
+
+
+def award_of_qualification(session: Session, credential_id: str) -> AwardRecord | None:
+    """The award whose qualification credential this is (None for any other credential)."""
+    return session.scalars(select(AwardRecord).where(
+        AwardRecord.credential_id == credential_id).limit(1)).first()
