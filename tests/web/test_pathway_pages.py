@@ -35,7 +35,7 @@ def _text(html: str) -> str:
 
 def test_the_pathway_page_states_the_rules_in_plain_language(client: TestClient,
                                                              admin) -> None:
-    headers, modules, target, pathway, _ = _world(client, admin, issue=0)
+    _, _, target, pathway, _ = _world(client, admin, issue=0)
     page = client.get(f"/pathways/{pathway['id']}", headers=BROWSER)
     assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")
     text = _text(page.text)
