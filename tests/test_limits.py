@@ -80,8 +80,8 @@ def test_the_documented_values() -> None:
     # README "Limits" and docs/DESIGN.md state these; change them together.
     assert (limits.MAX_NESTING_DEPTH, limits.MAX_DOCUMENT_VALUES, limits.MAX_PROOFS,
             limits.MAX_ENDORSEMENTS, limits.MAX_STATUS_ENTRIES,
-            limits.MAX_PRESENTATION_CREDENTIALS, limits.MAX_CPU_SECONDS) == (
-        64, 50_000, 8, 16, 8, 32, 2.0)
+            limits.MAX_PRESENTATION_CREDENTIALS, limits.MAX_CLR_CREDENTIALS,
+            limits.MAX_CPU_SECONDS) == (64, 50_000, 8, 16, 8, 32, 64, 2.0)
 
 
 def test_the_cpu_budget_counts_each_thread_from_its_own_start() -> None:

@@ -250,3 +250,26 @@ def test_the_records_downloads_are_served(client, world, suffix) -> None:
     assert response.status_code == 200, response.text
     if suffix == ".json":
         assert response.json() == body["credential"]
+
+
+def test_a_record_of_too_many_credentials_is_refused_naming_the_limit(client, world) -> None:
+    """README "Limits": credentials per record, counted before anything is fetched."""
+    from vcissuer.limits import MAX_CLR_CREDENTIALS
+
+    record = _clr(client, world).json()["credential"]
+    crowded = copy.deepcopy(record)
+    crowded["credentialSubject"]["verifiableCredential"] = (
+        [world["issued"][0]["credential"]] * (MAX_CLR_CREDENTIALS + 1))
+    report = _verify(client, crowded)
+    assert [c["check"] for c in report["checks"]] == ["limits"]
+    assert report["checks"][0]["detail"] == f"credentials per record: at most {MAX_CLR_CREDENTIALS}"
+
+
+def test_the_verify_page_lists_a_records_credentials(client, world) -> None:
+    import json
+
+    record = _clr(client, world).json()["credential"]
+    page = client.post("/verify", files={"credential": (None, json.dumps(record))})
+    assert page.status_code == 200, page.text
+    assert "Credentials in this record" in page.text
+    assert page.text.count('class="record state-ok"') == 3

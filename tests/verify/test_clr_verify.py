@@ -194,3 +194,49 @@ def test_a_record_inside_a_record_has_its_credentials_left_unverified(world) -> 
     inner_report = report.check("credentials").reports[0]
     assert inner_report.check("credentials").outcome is Outcome.COULD_NOT_CHECK
     assert len(embedded_credentials(outer)) == 1
+
+
+CLR20 = VECTORS / "1edtech-validator-clr20"
+
+
+async def _sample(name: str) -> VerificationReport:
+    from vcissuer.verify import parse_credential_bytes
+
+    return await _verify(FakeWeb(), parse_credential_bytes((CLR20 / name).read_bytes()),
+                         trust_embedded_keys=True)
+
+
+async def test_the_complex_sample_is_signed_by_a_key_no_issuer_in_it_owns() -> None:
+    """MANIFEST: "valid (not run)" in the validator. Its proof verifies (Ed25519Signature2020),
+    but the record and all six credentials are signed by a did:key that is not their issuer
+    (OB 3.0 Verification: the key must be the issuer's; the validator does not check this)."""
+    report = await _sample("complex.json")
+    assert report.check("proof").outcome is Outcome.PASSED
+    assert report.check("issuer key").outcome is Outcome.FAILED
+    records = report.check("credentials")
+    assert records.detail == "6 not verified"
+    assert all(r.check("issuer key").outcome is Outcome.FAILED for r in records.reports)
+
+
+async def test_the_sample_without_a_proof_fails_for_its_missing_proof() -> None:
+    report = await _sample("simple-noproof.json")
+    assert report.check("proof").outcome is Outcome.FAILED
+    assert [p.message for p in report.check("proof").problems] == ["the document has no proof"]
+
+
+@pytest.mark.parametrize("name", ["simple_old_safesigned.json", "simple.jwt"])
+async def test_the_draft_context_samples_fail_on_the_draft_context(name: str) -> None:
+    """Both use the pre-release https://dc.imsglobal.org/draft/clr/v2p0/context, which is not
+    a CLR 2.0 context (and not bundled: a Data Integrity proof over it cannot be checked)."""
+    report = await _sample(name)
+    structure = report.check("structure")
+    assert "@context must include a CLR 2.0 context" in [p.message for p in structure.problems]
+    assert not report.verified
+    if name.endswith(".jwt"):  # RS256, the key in the token header (trusted here)
+        assert report.check("proof").outcome is Outcome.PASSED
+        inner = report.check("credentials").reports[0]
+        assert inner.format == "jwt" and not inner.verified
+    else:
+        proof = report.check("proof")
+        assert proof.outcome is Outcome.COULD_NOT_CHECK
+        assert "dc.imsglobal.org/draft/clr/v2p0/context" in proof.problems[0].message

@@ -485,6 +485,7 @@ def _verify_render(services: Services, verifier: Verifier, *, status: int = 200,
                    problem: _Problem | None = None, form: dict[str, str] | None = None) -> Page:
     view: CredentialView | None = None
     page_link = None
+    records: list[_Constituent] = []
     if report is not None and report.credential is not None:
         document = dict(report.credential)
         issuer = document.get("issuer")
@@ -492,13 +493,15 @@ def _verify_render(services: Services, verifier: Verifier, *, status: int = 200,
         slug = slug_from_did(services, did if isinstance(did, str) else None)
         view = credential_view(document, issuer_page=f"/issuers/{slug}" if slug else None)
         page_link = _local_path(services, view.id)
+        records = _constituents(services, report, document)
     chrome = _chrome(title="Verify an Open Badge",
                      description="Check that an Open Badge is genuine, not revoked and in date.",
                      canonical=f"{services.base_url}/verify")
     html = render("verify.html", **chrome, error=problem, source=source,
                   explanation=explain(report) if report is not None else None,
                   checked_at=_now_text(verifier.clock()) if report is not None else None,
-                  view=view, page_link=page_link, form=form or _verify_form())
+                  view=view, page_link=page_link, records=records,
+                  form=form or _verify_form())
     return Page(html, status)
 
 
