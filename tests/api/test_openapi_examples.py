@@ -252,6 +252,8 @@ def test_every_example_is_accepted_by_the_service(app_client, services: Services
     ids[EXAMPLE_PARTNER_DID] = foreign["issuer"]["id"]
     pathway = send("post", "/issuers/{slug}/pathways", headers=lms, status=201, slug=slug)
     where = {"slug": slug, "pathway_id": pathway["id"]}
+    revised = send("patch", "/issuers/{slug}/pathways/{pathway_id}", headers=lms, **where)
+    assert revised["revision"] == 2 and revised["rules"]["recencyYears"] == 4, revised
     recognition = "/issuers/{slug}/pathways/{pathway_id}/recognitions"
     recognised = send("post", recognition, headers=lms, status=201, body={
         **_ours(_example("post", recognition), ids), "credential": foreign}, **where)

@@ -16,7 +16,7 @@ import jsonschema_rs
 from fastapi.testclient import TestClient
 
 from tests.api.test_pathways import LEARNER, _issue, _pgcert, _progress, _setup
-from vcissuer.issuance import pathways
+from vcissuer.issuance import pathway_awards
 from vcissuer.issuance.access import Caller
 from vcissuer.issuance.award_records import award_associations
 from vcissuer.issuance.context import Services
@@ -108,7 +108,7 @@ def test_the_award_made_on_demand_issues_the_record_once(client: TestClient, adm
 
     def run() -> None:
         barrier.wait()
-        results.append(pathways.award(services, "uni", pathway["id"],
+        results.append(pathway_awards.award(services, "uni", pathway["id"],
                                       AwardIn.model_validate({"recipient": LEARNER}),
                                       caller=caller))
 

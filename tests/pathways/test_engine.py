@@ -335,3 +335,16 @@ def test_a_set_that_meets_the_rules_awards_and_one_less_never(
     revoked = Held(**{**{f: getattr(items[dropped], f) for f in Held.__slots__},
                       "state": "revoked"})
     assert not evaluate(rules, [*items[:dropped], revoked, *items[dropped + 1:]], at=AT).met
+
+
+def test_only_the_newest_credentials_are_considered() -> None:
+    """vcissuer.limits.MAX_PATHWAY_CREDENTIALS: a learner with thousands of credentials costs
+    one bounded evaluation; the oldest are set aside "over-limit"."""
+    rules = parse_rules({"creditScheme": "CATS", "totalCredits": 30,
+                         "accept": [{"achievementId": f"{A}{i}"} for i in range(5)]})
+    items = [held(i, days=10 * (i + 1)) for i in range(5)]
+    result = evaluate(rules, items, at=AT, max_credentials=3)
+    assert result.met
+    assert sorted(s.credential for s in result.set_aside if s.reason == "over-limit") == \
+        sorted(h.id for h in items[3:])
+    assert not evaluate(rules, items, at=AT, max_credentials=1).met

@@ -291,6 +291,9 @@ EXAMPLES: dict[tuple[str, str], dict[str, dict[str, Any]]] = {
     ("post", "/issuers/{slug}/pathways"): {"certificate": _example(
         "A 30-credit certificate: the module plus 15 credits of recognised prior learning",
         _PATHWAY)},
+    ("patch", "/issuers/{slug}/pathways/{pathway_id}"): {"recency": _example(
+        "Count credentials of the last four years only: the pathway's next revision",
+        {"rules": {**_PATHWAY["rules"], "recencyYears": 4}})},  # type: ignore[dict-item]
     ("post", "/issuers/{slug}/pathways/{pathway_id}/recognitions"): {"partner": _example(
         "A learner's credential from a partner college (verified when received)",
         {"learner": "katherine.johnson@example.org", "credential": _PARTNER_BADGE})},

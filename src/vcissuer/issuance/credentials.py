@@ -30,7 +30,7 @@ from vcissuer.issuance.context import Services
 from vcissuer.issuance.errors import Conflict, FieldError, IssuanceError, NotFound, Rejected
 from vcissuer.issuance.fingerprint import changed_fields, fingerprint, repeat_conflict
 from vcissuer.issuance.issuers import load_issuer
-from vcissuer.issuance.pathways import after_issue
+from vcissuer.issuance.pathway_awards import after_issue
 from vcissuer.issuance.recipients import lookup_hash_for, lookup_hashes, recipient_from
 from vcissuer.issuance.schemas import AssessmentIn
 from vcissuer.issuance.signing import sign_with, signer_for

@@ -23,7 +23,7 @@ from vcissuer.issuance.context import Services
 from vcissuer.issuance.credentials import credential_url
 from vcissuer.issuance.errors import NotFound
 from vcissuer.issuance.issuers import load_issuer, profile_document
-from vcissuer.issuance.pathways import _credential_json, _evaluate, _rules
+from vcissuer.issuance.pathways import _credential_json, evaluate_for, rules_of
 from vcissuer.issuance.recipients import lookup_hash_for
 from vcissuer.pathways.describe import describe_rules, member_name
 from vcissuer.pathways.rules import Member
@@ -73,7 +73,7 @@ class PublicPathway:
 def _names(services: Services, session: Any, pathway: PathwayRecord) -> dict[str, str]:
     """Names of the issuer's achievements the rules name (others keep their id)."""
     prefix = achievement_id_url(services, "")
-    rules = _rules(pathway)
+    rules = rules_of(pathway)
     ids = [m.achievement_id.removeprefix(prefix) for m in rules.members()
            if m.achievement_id and m.achievement_id.startswith(prefix)]
     ids.append(pathway.target_achievement_id)
@@ -93,7 +93,7 @@ def _public(services: Services, session: Any, pathway: PathwayRecord) -> PublicP
         revision=pathway.revision, target=target, target_name=names.get(target, pathway.name),
         issuer_name=str(profile_document(issuer).get("name") or issuer.slug),
         issuer_slug=issuer.slug,
-        rules_text=describe_rules(_rules(pathway), names,
+        rules_text=describe_rules(rules_of(pathway), names,
                                   ordered=bool(pathway.rules.get("ordered"))),
         rules=pathway.rules, names=names)
 
@@ -138,7 +138,7 @@ class QualificationStatus:
 
 
 def _credential_name(record: Any) -> str | None:
-    document = _credential_json(record) or {}
+    document = _credential_json(str(record.format), record.signed) or {}
     subject = document.get("credentialSubject")
     achievement = subject.get("achievement") if isinstance(subject, Mapping) else None
     name = achievement.get("name") if isinstance(achievement, Mapping) else None
@@ -203,7 +203,7 @@ def qualification_status(services: Services, credential_id: str) -> Qualificatio
         if record is None:
             return None
         pathway = _public(services, session, record)
-        lines = _constituent_lines(services, session, award, pathway, _rules(record))
+        lines = _constituent_lines(services, session, award, pathway, rules_of(record))
         names = {line.page.rsplit("/", 1)[-1]: line.name for line in lines if line.page}
         events = [AwardEventLine(kind=_EVENT_WORDS.get(e.kind, e.kind), at=e.at,
                                  name=names.get(e.credential_id or ""), reason=e.reason)
@@ -326,8 +326,8 @@ def progress_for_token(services: Services, token: str) -> ProgressView:
         issuer = IssuerRepository(session).get(record.issuer_id)
         assert issuer is not None
         pathway = _public(services, session, record)
-        rules = _rules(record)
-        evaluation = _evaluate(services, session, issuer, record, (link.learner_hash,))
+        rules = rules_of(record)
+        evaluation = evaluate_for(services, session, issuer, record, (link.learner_hash,))
         award = PathwayRepository(session).award_for(record.id, (link.learner_hash,))
         prefix = credential_url(services, "")
         own = [s.credential.removeprefix(prefix) for s in evaluation.set_aside

@@ -49,6 +49,7 @@ __all__ = [
     "Line",
     "MemberIn",
     "PathwayIn",
+    "PathwayPatch",
     "PathwayRulesIn",
     "Prose",
     "RecipientIn",
@@ -662,6 +663,14 @@ class PathwayIn(Body):
     target_achievement_id: ShortText = Field(
         description="the qualification: an achievement of this issuer (uuid or id URL)")
     name: ShortText | None = Field(default=None, description="default: the target's name")
+    rules: PathwayRulesIn
+
+
+class PathwayPatch(Body):
+    """New rules for a pathway: published as its next revision (earlier ones are kept; awards
+    record the revision they were made under)."""
+
+    name: ShortText | None = None
     rules: PathwayRulesIn
 
 

@@ -10,8 +10,8 @@ Relations used (each stated by the scheme's owner):
   framework for England*, 2021, section 2; SCQF Partnership, *SCQF Handbook*, 2015, "SCQF
   credit points"; Welsh Government, *CQFW*, 2009: one credit = ten notional learning hours).
 - Two UK credits are one ECTS credit (QAA, *Higher education credit framework for England*,
-  2021, "Credit and the European Credit Transfer and Accumulation System": "two UK credits
-  are equal to one ECTS credit").
+  2nd edition 2021, on UK credit and the European Credit Transfer and Accumulation System;
+  the 2008 edition states the same).
 
 A scheme without a stated relation to these (US semester hours, say) is refused: its credits
 are never guessed into another scheme.

@@ -96,6 +96,14 @@ class Evaluation:
     def constituents(self) -> list[str]:
         return [held.id for held, _, _ in self.counted]
 
+    def rule_label(self, rule: str) -> str:
+        """A rule key of :attr:`counted` in words."""
+        if rule.startswith("electives["):
+            return f"elective group {self.rules.electives[int(rule[10:-1])].name!r}"
+        if rule.startswith("required["):
+            return "a required achievement"
+        return "the credit total"
+
     def to_json(self) -> dict[str, Any]:
         return {
             "met": self.met,
@@ -103,6 +111,7 @@ class Evaluation:
             "creditScheme": self.rules.credit_scheme,
             "counted": [{"credential": held.id, "name": held.name,
                          "achievementId": held.achievement_id, "rule": rule,
+                         "ruleLabel": self.rule_label(rule),
                          "credits": display(credits), "external": held.external}
                         for held, rule, credits in self.counted],
             "credits": self.per_rule,
@@ -118,7 +127,8 @@ def _years_before(at: datetime, years: int) -> datetime:
         return at.replace(year=at.year - years, day=28)
 
 
-def _screen(rules: Rules, held: Held, at: datetime) -> tuple[_Candidate | None, SetAside | None]:
+def _screen(rules: Rules, held: Held, at: datetime,
+            cutoff: datetime | None) -> tuple[_Candidate | None, SetAside | None]:
     """A credential on its own: a candidate, or why it is set aside."""
     def aside(reason: str, message: str) -> tuple[None, SetAside]:
         return None, SetAside(held.id, reason, message)
@@ -133,11 +143,9 @@ def _screen(rules: Rules, held: Held, at: datetime) -> tuple[_Candidate | None, 
                                          "achievement")
     elif not rules.involves(held.achievement_id, held.alignments):
         return aside(NOT_IN_PATHWAY, "the achievement is not part of this pathway")
-    if rules.recency_years is not None:
-        cutoff = _years_before(at, rules.recency_years)
-        if held.earned is None or held.earned < cutoff:
-            return aside(TOO_OLD, f"earned before {cutoff.date().isoformat()} (the pathway "
-                                  f"counts the last {rules.recency_years} years)")
+    if cutoff is not None and (held.earned is None or held.earned < cutoff):
+        return aside(TOO_OLD, f"earned before {cutoff.date().isoformat()} (the pathway "
+                              f"counts the last {rules.recency_years} years)")
     credits = Fraction(0)
     if held.credits:
         scheme = scheme_of(held.credit_scheme) if held.credit_scheme else None
@@ -349,8 +357,9 @@ def evaluate(rules: Rules, held: Sequence[Held], *, at: datetime,
     set_aside = [SetAside(h.id, OVER_LIMIT, f"only the newest {max_credentials} credentials "
                           "are considered") for h in newest[max_credentials:]]
     screened: list[_Candidate] = []
+    cutoff = _years_before(at, rules.recency_years) if rules.recency_years is not None else None
     for item in newest[:max_credentials]:
-        candidate, aside = _screen(rules, item, at)
+        candidate, aside = _screen(rules, item, at, cutoff)
         if aside is not None:
             set_aside.append(aside)
         else:

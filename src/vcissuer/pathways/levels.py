@@ -6,7 +6,9 @@ the UK and Ireland* (QAA, CCEA, Qualifications Wales, SCQF Partnership, 2019), w
 FHEQ, the RQF (England, Northern Ireland), the CQFW (Wales) and the SCQF side by side and
 references each to the EQF (as the UK's EQF referencing reports do). A level with no row (SCQF
 1-3, EQF 1, Entry levels) has no correspondence: it compares only within its own framework.
-A framework outside these five is refused when a pathway is defined.
+A framework outside these five is refused when a pathway is defined. The leaflet calls its
+rows broad comparisons, not equivalences: an issuer who wants only its own framework's levels
+names that framework in the rule and states its members' levels in it.
 """
 
 from __future__ import annotations

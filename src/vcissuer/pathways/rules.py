@@ -8,7 +8,7 @@ scheme or framework, a level a framework does not have) with the field at fault.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from fractions import Fraction
 from typing import Any
 
@@ -98,6 +98,9 @@ class Rules:
     recency_years: int | None = None
     max_external_credits: Fraction = Fraction(0)
     recognise: tuple[Recognised, ...] = ()
+    # Every member's achievement id and (framework, code): what :meth:`involves` looks up.
+    member_ids: frozenset[str] = frozenset()
+    member_codes: frozenset[tuple[str, str]] = frozenset()
 
     def members(self) -> Iterable[Member]:
         yield from self.required
@@ -108,7 +111,7 @@ class Rules:
     def involves(self, achievement_id: str | None,
                  alignments: frozenset[tuple[str, str]]) -> bool:
         """Whether a credential of this achievement could count (own credentials only)."""
-        return any(m.matches(achievement_id, alignments) for m in self.members())
+        return achievement_id in self.member_ids or not self.member_codes.isdisjoint(alignments)
 
     def recognised(self, issuer: str, achievement_id: str | None,
                    alignments: frozenset[tuple[str, str]]) -> bool:
@@ -196,6 +199,11 @@ def parse_rules(data: Mapping[str, Any], *, default_scheme: str | None = None) -
         max_external_credits=credit_value(data.get("maxExternalCredits") or 0),
         recognise=tuple(recognise),
     )
+    rules = replace(rules, member_ids=frozenset(
+        m.achievement_id for m in rules.members() if m.achievement_id is not None),
+        member_codes=frozenset(((m.target_framework or "").casefold(),
+                                (m.target_code or "").casefold())
+                               for m in rules.members() if m.achievement_id is None))
     if not (rules.required or rules.electives or rules.accept or rules.recognise):
         raise RuleError("rules", "members", "a pathway counts nothing: give required "
                                             "achievements, elective groups or accept")

@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from datetime import datetime
 from enum import StrEnum
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import (
     Boolean,
@@ -18,9 +18,10 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    bindparam,
     insert,
-    or_,
     select,
+    type_coerce,
     update,
 )
 from sqlalchemy.exc import IntegrityError
@@ -42,6 +43,7 @@ __all__ = [
     "AwardEventRecord",
     "AwardRecord",
     "AwardState",
+    "HeldRow",
     "PathwayRecord",
     "PathwayRepository",
     "PathwayRevisionRecord",
@@ -151,11 +153,51 @@ class RecognitionRecord(Base):
     issuer_id: Mapped[str] = mapped_column(ForeignKey("issuers.id"))
     learner_hash: Mapped[str] = mapped_column(String(128))
     credential: Mapped[str] = mapped_column(Text)
-    credential_issuer: Mapped[str | None] = mapped_column(String(2048))
-    achievement_id: Mapped[str | None] = mapped_column(String(2048))
+    credential_issuer: Mapped[str | None] = mapped_column(Text)
+    achievement_id: Mapped[str | None] = mapped_column(Text)
     verified: Mapped[bool] = mapped_column(Boolean)
     report: Mapped[dict[str, Any]]
     created: Mapped[datetime]
+
+
+_C = CredentialRecord.__table__.c
+_L = CredentialLookupRecord.__table__.c
+# ``state`` as stored (text): no enum round trip per row.
+_HELD_COLUMNS = (_C.id, _C.achievement_id, type_coerce(_C.state, String), _C.valid_until)
+# Built once (see repositories/base.py on hot-path statements): a progress read runs these.
+_HELD_DIRECT = (select(*_HELD_COLUMNS)
+                .where(_C.issuer_id == bindparam("issuer_id"),
+                       _C.recipient_hash.in_(bindparam("hashes", expanding=True)),
+                       _C.achievement_id.is_not(None))
+                .order_by(_C.created.desc()).limit(bindparam("limit")))
+_HELD_FURTHER = (select(*_HELD_COLUMNS).join(CredentialLookupRecord.__table__,
+                                             _L.credential_id == _C.id)
+                 .where(_L.issuer_id == bindparam("issuer_id"),
+                        _L.lookup_hash.in_(bindparam("hashes", expanding=True)),
+                        _C.achievement_id.is_not(None))
+                 .order_by(_C.created.desc()).limit(bindparam("limit")))
+
+
+class HeldRow(NamedTuple):
+    """What the rules read of a stored credential besides its signed text."""
+
+    id: str
+    achievement_id: str
+    state: str
+    valid_until: datetime | None
+
+
+_PATHWAY = select(PathwayRecord).where(PathwayRecord.id == bindparam("id"),
+                                       PathwayRecord.issuer_id == bindparam("issuer_id"))
+_AWARD_FOR = select(AwardRecord).where(
+    AwardRecord.pathway_id == bindparam("pathway_id"),
+    AwardRecord.learner_hash.in_(bindparam("hashes", expanding=True))).limit(1)
+
+
+_AWARDS_HOLDING = select(AwardRecord).where(
+    AwardRecord.pathway_id == bindparam("pathway_id"),
+    AwardRecord.id.in_(select(AwardConstituentRecord.award_id).where(
+        AwardConstituentRecord.credential_id.in_(bindparam("ids", expanding=True)))))
 
 
 class PathwayRepository(Repository):
@@ -177,6 +219,25 @@ class PathwayRepository(Repository):
         self.session.flush()
         return record
 
+    def revise(self, record: PathwayRecord, *, name: str, rules: Mapping[str, Any],
+               members: Sequence[str]) -> PathwayRecord:
+        """The pathway's next revision (every earlier one stays in ``pathway_revisions``)."""
+        now = self._now()
+        record.name = name
+        record.rules = dict(rules)
+        record.revision += 1
+        record.updated = now
+        self.session.add(PathwayRevisionRecord(pathway_id=record.id, revision=record.revision,
+                                               rules=dict(rules), created=now))
+        self.flag_members(record.issuer_id, members)
+        self.session.flush()
+        return record
+
+    def revisions(self, pathway_id: str) -> list[PathwayRevisionRecord]:
+        return list(self.session.scalars(select(PathwayRevisionRecord).where(
+            PathwayRevisionRecord.pathway_id == pathway_id)
+            .order_by(PathwayRevisionRecord.revision)))
+
     def flag_members(self, issuer_id: str, achievement_ids: Sequence[str]) -> None:
         if achievement_ids:
             self.session.execute(
@@ -186,9 +247,8 @@ class PathwayRepository(Repository):
                 .values(in_pathway=True))
 
     def get(self, pathway_id: str, *, issuer_id: str) -> PathwayRecord | None:
-        return self.session.scalars(select(PathwayRecord).where(
-            PathwayRecord.id == pathway_id, PathwayRecord.issuer_id == issuer_id)
-        ).one_or_none()
+        return self.session.scalars(_PATHWAY, {"id": pathway_id, "issuer_id": issuer_id}
+                                    ).one_or_none()
 
     def all(self, *, issuer_id: str) -> list[PathwayRecord]:
         return list(self.session.scalars(select(PathwayRecord).where(
@@ -201,21 +261,28 @@ class PathwayRepository(Repository):
                           created=PathwayRecord.created, row_id=PathwayRecord.id,
                           limit=limit, after=after)
 
-    def held(self, *, issuer_id: str, hashes: Sequence[str],
-             limit: int) -> list[CredentialRecord]:
+    def held(self, *, issuer_id: str, hashes: Sequence[str], limit: int) -> list[HeldRow]:
         """The issuer's credentials of a learner (any of the lookup ``hashes``), newest first,
-        at most ``limit``."""
-        query = (select(CredentialRecord)
-                 .where(CredentialRecord.issuer_id == issuer_id,
-                        CredentialRecord.achievement_id.is_not(None),
-                        or_(CredentialRecord.recipient_hash.in_(list(hashes)),
-                            CredentialRecord.id.in_(
-                                select(CredentialLookupRecord.credential_id).where(
-                                    CredentialLookupRecord.issuer_id == issuer_id,
-                                    CredentialLookupRecord.lookup_hash.in_(list(hashes))))))
-                 .order_by(CredentialRecord.created.desc(), CredentialRecord.id)
-                 .limit(limit))
-        return list(self.session.scalars(query))
+        at most ``limit``: the columns the rules need, not the signed text. Two index seeks
+        (the first identifier's hash on the credential, further ones in credential_lookups)
+        rather than one OR, which a planner may answer by scanning the issuer's credentials."""
+        values = {"issuer_id": issuer_id, "hashes": list(hashes), "limit": limit}
+        rows = {row[0]: HeldRow(*row) for row in self.session.execute(_HELD_DIRECT, values)}
+        for row in self.session.execute(_HELD_FURTHER, values):  # usually none
+            rows.setdefault(row[0], HeldRow(*row))
+        return list(rows.values())[:limit]
+
+    def signed(self, credential_ids: Sequence[str]) -> dict[str, tuple[str, str]]:
+        """``id -> (format, signed text)`` of these credentials."""
+        table = CredentialRecord.__table__
+        found: dict[str, tuple[str, str]] = {}
+        unique = list(dict.fromkeys(credential_ids))
+        for start in range(0, len(unique), _CHUNK):
+            for row in self.session.execute(
+                    select(table.c.id, table.c.format, table.c.signed)
+                    .where(table.c.id.in_(unique[start:start + _CHUNK]))):
+                found[row.id] = (str(row.format), row.signed)
+        return found
 
     def achievements(self, ids: Sequence[str]) -> dict[str, AchievementRecord]:
         if not ids:
@@ -226,9 +293,8 @@ class PathwayRepository(Repository):
     # --- awards ---------------------------------------------------------------------------
 
     def award_for(self, pathway_id: str, learner_hashes: Sequence[str]) -> AwardRecord | None:
-        return self.session.scalars(select(AwardRecord).where(
-            AwardRecord.pathway_id == pathway_id,
-            AwardRecord.learner_hash.in_(list(learner_hashes))).limit(1)).first()
+        return self.session.scalars(_AWARD_FOR, {"pathway_id": pathway_id,
+                                                 "hashes": list(learner_hashes)}).first()
 
     def award(self, award_id: str, *, pathway_id: str) -> AwardRecord | None:
         return self.session.scalars(select(AwardRecord).where(
@@ -238,10 +304,8 @@ class PathwayRepository(Repository):
         """Awards of the pathway that count any of these own credentials."""
         if not credential_ids:
             return []
-        return list(self.session.scalars(select(AwardRecord).where(
-            AwardRecord.pathway_id == pathway_id,
-            AwardRecord.id.in_(select(AwardConstituentRecord.award_id).where(
-                AwardConstituentRecord.credential_id.in_(list(credential_ids)))))))
+        return list(self.session.scalars(_AWARDS_HOLDING, {"pathway_id": pathway_id,
+                                                           "ids": list(credential_ids)}))
 
     def insert_award(self, *, pathway: PathwayRecord, learner_hash: str, credential_id: str,
                      own: Sequence[str], constituents: Sequence[str],
@@ -288,6 +352,12 @@ class PathwayRepository(Repository):
         return list(self.session.scalars(select(AwardConstituentRecord.credential_id).where(
             AwardConstituentRecord.award_id == award_id)))
 
+    def set_clr_credential(self, award: AwardRecord, credential_id: str) -> None:
+        """Record the learner's CLR 2.0 credential issued for this award."""
+        award.clr_credential_id = credential_id
+        award.updated = self._now()
+        self.session.flush()
+
     def set_state(self, award: AwardRecord, state: AwardState) -> None:
         award.state = state.value
         award.updated = self._now()
@@ -325,6 +395,10 @@ class PathwayRepository(Repository):
             .order_by(RecognitionRecord.created.desc()).limit(limit)))
 
 
+_CONSTITUENT_EVENTS = {"revoked": "constituent-revoked", "suspended": "constituent-suspended",
+                       "active": "constituent-reinstated"}
+
+
 def note_constituent_changes(session: Any, changed: Mapping[str, Sequence[str]], *,
                              actor: str, reason: str | None, at: datetime) -> None:
     """Record on every award counting one of these credentials that its state changed
@@ -338,7 +412,8 @@ def note_constituent_changes(session: Any, changed: Mapping[str, Sequence[str]],
                     select(AwardConstituentRecord.award_id, AwardConstituentRecord.credential_id)
                     .where(AwardConstituentRecord.credential_id.in_(ids[start:start + _CHUNK]))):
                 rows.append({"id": new_id(), "award_id": award_id,
-                             "kind": f"constituent-{state}", "credential_id": credential_id,
+                             "kind": _CONSTITUENT_EVENTS.get(state, f"constituent-{state}"),
+                             "credential_id": credential_id,
                              "actor": actor, "reason": reason, "at": at, "details": {}})
                 if state != "active":
                     review.add(award_id)

@@ -15,10 +15,12 @@ from typing import Any
 
 from vcissuer.credentials.builder import build_profile
 from vcissuer.errors import VcError
+from vcissuer.issuance.access import ISSUE, Caller
 from vcissuer.issuance.achievements import issuable, resolve_achievement
 from vcissuer.issuance.context import Services
 from vcissuer.issuance.credentials import check_assessment, prepare_credential
 from vcissuer.issuance.errors import IssuanceError, Rejected
+from vcissuer.issuance.pathway_awards import after_issue
 from vcissuer.issuance.schemas import AssessmentIn
 from vcissuer.issuance.signing import active_signer
 from vcissuer.issuance.status import StatusAssignment, purpose_of, status_entries
@@ -67,18 +69,26 @@ def deliver(services: Services, offer: CredentialOfferRecord, *, holder_did: str
     if offer.kind is OfferKind.CREDENTIAL:
         return _deliver_issued(services, offer, holder_did=holder_did, channel=channel)
     try:
-        record, fresh = _issue_bound(services, offer, holder_did=holder_did, fmt=fmt)
+        record, fresh, issued_by = _issue_bound(services, offer, holder_did=holder_did, fmt=fmt)
     except IssuanceError as error:
         raise DeliveryRefused(f"the credential cannot be issued: {error.message}") from error
+    created = False
     with services.db.session_scope() as session:
         if fresh:
             stored = CredentialRepository(session, clock=services.clock).insert_or_get(record)
-            record = stored.record
+            record, created = stored.record, stored.created
             if not stored.created and subject_of(record) != holder_did:
                 raise DeliveryRefused("a credential was already issued for this assessment "
                                       "to another holder")
         _close(services, session, offer, record, holder_did=holder_did, channel=channel)
-        return record
+    if created and issued_by is not None and issued_by[1].in_pathway:
+        # Issued on redemption: a qualification it completes is awarded, as after any issue.
+        issuer, achievement = issued_by
+        after_issue(services, issuer.slug, issuer,
+                    [(AssessmentIn.model_validate(offer.assessment), achievement)],
+                    caller=Caller(client_id=f"offer:{offer.id}"[:64], issuer_id=issuer.id,
+                                  scopes=frozenset({ISSUE})))
+    return record
 
 
 def _close(services: Services, session: Any, offer: CredentialOfferRecord,
@@ -105,7 +115,8 @@ def _deliver_issued(services: Services, offer: CredentialOfferRecord, *, holder_
 
 
 def _issue_bound(services: Services, offer: CredentialOfferRecord, *, holder_did: str,
-                 fmt: CredentialFormat) -> tuple[CredentialRecord, bool]:
+                 fmt: CredentialFormat
+                 ) -> tuple[CredentialRecord, bool, tuple[IssuerRecord, AchievementRecord] | None]:
     """Check, allocate status, and sign (no write transaction is held while signing); or the
     credential this holder already received for the assessment (``False``: not new)."""
     assessment = AssessmentIn.model_validate(offer.assessment).model_copy(
@@ -119,14 +130,14 @@ def _issue_bound(services: Services, offer: CredentialOfferRecord, *, holder_did
         if existing is not None:
             if subject_of(existing) != holder_did:
                 raise DeliveryRefused("a credential was already issued for this assessment")
-            return existing, False  # a retry by the same holder
+            return existing, False, None  # a retry by the same holder
         achievement = issuable(resolve_achievement(
             services, session, assessment.achievement_id, issuer_id=issuer.id))
         signer = active_signer(services, session, issuer)
     check_assessment(services, achievement, assessment)  # the achievement may have changed
     status = status_entries(services, issuer, [purpose_of(achievement)])[0]
     return _prepare_bound(services, issuer, signer, achievement, assessment, status,
-                          holder_did=holder_did), True
+                          holder_did=holder_did), True, (issuer, achievement)
 
 
 def _prepare_bound(services: Services, issuer: IssuerRecord, signer: Signer,

@@ -3,21 +3,23 @@ decide on an award whose constituent changed."""
 
 from __future__ import annotations
 
+import json
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Response
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
 
-from vcissuer.api.deps import CallerDep, ServicesDep
+from vcissuer.api.deps import ApiTokenDep, CallerDep, ServicesDep
 from vcissuer.api.jsonbody import JsonBodyRoute
 from vcissuer.api.routes.verify import VerifierDep
-from vcissuer.issuance import pathways
+from vcissuer.issuance import pathway_awards, pathways, recognitions
 from vcissuer.issuance.schemas import (
     AwardDecisionIn,
     AwardIn,
     Line,
     PathwayIn,
+    PathwayPatch,
     RecognitionIn,
 )
 
@@ -55,16 +57,29 @@ async def get_pathway(slug: str, pathway_id: str, services: ServicesDep,
                                    caller=caller)
 
 
+@router.patch("/issuers/{slug}/pathways/{pathway_id}",
+              summary="New rules for a pathway (published as its next revision)",
+              responses={422: {"description": "rules that cannot be evaluated soundly"}})
+async def update_pathway(slug: str, pathway_id: str, body: PathwayPatch, services: ServicesDep,
+                         caller: CallerDep) -> dict[str, Any]:
+    return await run_in_threadpool(pathways.update_pathway, services, slug, pathway_id, body,
+                                   caller=caller)
+
+
 @router.get("/issuers/{slug}/pathways/{pathway_id}/progress",
             summary="A learner's progress: what counts for which rule, what is missing, what "
-                    "was set aside and why, and the award")
+                    "was set aside and why, and the award",
+            response_model=dict[str, Any])
 async def progress(
-    slug: str, pathway_id: str, services: ServicesDep, caller: CallerDep,
+    slug: str, pathway_id: str, services: ServicesDep, token: ApiTokenDep,
     learner: Annotated[Line, Query(min_length=1, max_length=500, description=(
         "email, did:…, student:<id>, or <identityType>:<value>"))],
-) -> dict[str, Any]:
-    return await run_in_threadpool(pathways.progress, services, slug, pathway_id, learner,
-                                   caller=caller)
+) -> Response:
+    view = await run_in_threadpool(pathways.progress, services, slug, pathway_id, learner,
+                                   caller=token)
+    # Plain JSON values already: encoded once, not walked again by the response model.
+    return Response(json.dumps(view, ensure_ascii=False, separators=(",", ":")),
+                    media_type="application/json")
 
 
 @router.post("/issuers/{slug}/pathways/{pathway_id}/award", status_code=201,
@@ -72,7 +87,7 @@ async def progress(
              responses={200: {"description": "already awarded: the award"}, **_NOT_MET})
 async def award(slug: str, pathway_id: str, body: AwardIn, services: ServicesDep,
                 caller: CallerDep) -> JSONResponse:
-    outcome = await run_in_threadpool(pathways.award, services, slug, pathway_id, body,
+    outcome = await run_in_threadpool(pathway_awards.award, services, slug, pathway_id, body,
                                       caller=caller)
     return JSONResponse(outcome.view, status_code=201 if outcome.created else 200)
 
@@ -81,7 +96,7 @@ async def award(slug: str, pathway_id: str, body: AwardIn, services: ServicesDep
             summary="An award: its qualification, constituents (with state) and events")
 async def get_award(slug: str, pathway_id: str, award_id: str, services: ServicesDep,
                     caller: CallerDep) -> dict[str, Any]:
-    return await run_in_threadpool(pathways.get_award, services, slug, pathway_id, award_id,
+    return await run_in_threadpool(pathway_awards.get_award, services, slug, pathway_id, award_id,
                                    caller=caller)
 
 
@@ -92,7 +107,7 @@ async def get_award(slug: str, pathway_id: str, award_id: str, services: Service
                                              "no longer meets the pathway"}})
 async def decide(slug: str, pathway_id: str, award_id: str, body: AwardDecisionIn,
                  services: ServicesDep, caller: CallerDep) -> dict[str, Any]:
-    return await run_in_threadpool(pathways.decide, services, slug, pathway_id, award_id,
+    return await run_in_threadpool(pathway_awards.decide, services, slug, pathway_id, award_id,
                                    body, caller=caller)
 
 
@@ -101,4 +116,4 @@ async def decide(slug: str, pathway_id: str, award_id: str, body: AwardDecisionI
                      "kept with its report")
 async def recognise(slug: str, pathway_id: str, body: RecognitionIn, services: ServicesDep,
                     caller: CallerDep, verifier: VerifierDep) -> dict[str, Any]:
-    return await pathways.recognise(services, verifier, slug, pathway_id, body, caller=caller)
+    return await recognitions.recognise(services, verifier, slug, pathway_id, body, caller=caller)

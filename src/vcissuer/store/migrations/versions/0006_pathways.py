@@ -33,9 +33,10 @@ def _fk(table: str, column: str, target: str) -> sa.ForeignKeyConstraint:
 
 
 def upgrade() -> None:
-    with op.batch_alter_table("achievements") as batch:
-        batch.add_column(sa.Column("in_pathway", sa.Boolean(), nullable=False,
-                                   server_default=sa.false()))
+    # Plain ADD COLUMN: a batch copy would drop the achievements table, which the foreign
+    # keys of credentials and revisions forbid on SQLite.
+    op.add_column("achievements", sa.Column("in_pathway", sa.Boolean(), nullable=False,
+                                            server_default=sa.false()))
     op.create_table(
         "pathways",
         sa.Column("id", ID, nullable=False),
@@ -116,8 +117,8 @@ def upgrade() -> None:
         sa.Column("issuer_id", ID, nullable=False),
         sa.Column("learner_hash", sa.String(length=128), nullable=False),
         sa.Column("credential", sa.Text(), nullable=False),
-        sa.Column("credential_issuer", sa.String(length=2048), nullable=True),
-        sa.Column("achievement_id", sa.String(length=2048), nullable=True),
+        sa.Column("credential_issuer", sa.Text(), nullable=True),
+        sa.Column("achievement_id", sa.Text(), nullable=True),
         sa.Column("verified", sa.Boolean(), nullable=False),
         sa.Column("report", JSON_DOCUMENT, nullable=False),
         sa.Column("created", TIMESTAMP, nullable=False),
@@ -143,5 +144,4 @@ def downgrade() -> None:
     op.drop_table("pathway_revisions")
     op.drop_index(op.f("ix_pathways_issuer_id_created_id"), table_name="pathways")
     op.drop_table("pathways")
-    with op.batch_alter_table("achievements") as batch:
-        batch.drop_column("in_pathway")
+    op.drop_column("achievements", "in_pathway")  # plain DROP COLUMN (SQLite 3.35+)
