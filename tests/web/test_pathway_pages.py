@@ -181,3 +181,23 @@ def test_the_pages_are_admitted_like_the_other_pages() -> None:
     assert _badge({"method": "GET", "headers": []}, "/progress/abc")
     assert _badge({"method": "GET", "headers": html}, "/pathways/abc")
     assert not _badge({"method": "GET", "headers": []}, "/pathways/abc")  # the JSON: a read
+
+
+def test_malformed_progress_link_requests_are_problems_naming_the_field(
+        client: TestClient, admin) -> None:
+    """RFC 9457 problems, never a 500."""
+    headers, _, _, pathway, _ = _world(client, admin, issue=0)
+    url = f"/issuers/uni/pathways/{pathway['id']}/progress-links"
+    for body, field in (({}, "learner"), ({"learner": ""}, "learner"),
+                        ({"learner": "a\u0000b"}, "learner"), ({"learner": 7}, "learner"),
+                        ({"learner": "x" * 501}, "learner"),
+                        ({"learner": "a@b.org", "extra": 1}, "extra")):
+        response = client.post(url, headers=headers, json=body)
+        assert response.status_code == 422, (body, response.text)
+        assert response.headers["content-type"].startswith("application/problem+json")
+        assert field in response.text
+    unknown = "00000000-0000-0000-0000-000000000000"
+    assert client.post(f"/issuers/uni/pathways/{unknown}/progress-links", headers=headers,
+                       json={"learner": "a@b.org"}).status_code == 404
+    assert client.post(f"{url}/{unknown}/revoke", headers=headers).status_code == 404
+    assert client.get("/pathways/%00").status_code == 404
