@@ -156,8 +156,8 @@ def _with_record(services: Services, slug: str, pathway: PathwayRecord,
     award and qualification: a retried or racing award finds the same one)."""
     from vcissuer.issuance.award_records import issue_award_clr  # it imports the issue flow
 
-    if outcome.view["clrCredentialId"] is not None or outcome.view["state"] == "revoked":
-        return outcome
+    if outcome.view["clrCredentialId"] is not None or outcome.view["state"] != "awarded":
+        return outcome  # has one, or waits for the issuer's decision (or was revoked)
     if issue_award_clr(services, slug, pathway, outcome.view["id"], recipient) is None:
         return outcome
     with services.db.session_scope(read_only=True) as session:

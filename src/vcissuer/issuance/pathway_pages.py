@@ -25,6 +25,7 @@ from vcissuer.issuance.errors import NotFound
 from vcissuer.issuance.issuers import load_issuer, profile_document
 from vcissuer.issuance.pathways import _credential_json, evaluate_for, rules_of
 from vcissuer.issuance.recipients import lookup_hash_for
+from vcissuer.pathways import display
 from vcissuer.pathways.describe import describe_rules, member_name
 from vcissuer.pathways.rules import Member
 from vcissuer.store import CredentialRepository, IssuerRepository
@@ -342,7 +343,7 @@ def progress_for_token(services: Services, token: str) -> ProgressView:
             if url.removeprefix(prefix) in records else None
 
     counted = [ConstituentLine(
-        name=held.name or "a credential", credits=float(f"{float(credits):.2f}"),
+        name=held.name or "a credential", credits=display(credits),
         state="recognised" if held.external else
         _state_now(records[held.id.removeprefix(prefix)], now)
         if held.id.removeprefix(prefix) in records else "active",
