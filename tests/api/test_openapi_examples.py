@@ -283,5 +283,8 @@ def test_every_example_is_accepted_by_the_service(app_client, services: Services
     assert awarded["state"] == "awarded"
     send("post", "/issuers/{slug}/pathways/{pathway_id}/awards/{award_id}/decision",
          headers=lms, award_id=awarded["id"], **where)
+    link = send("post", "/issuers/{slug}/pathways/{pathway_id}/progress-links", headers=lms,
+                status=201, **where)
+    assert client.get(f"/progress/{link['token']}").status_code == 200
 
     assert sent == set(EXAMPLES)

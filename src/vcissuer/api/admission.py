@@ -43,6 +43,9 @@ RETRY_AFTER = 1  # seconds: an anonymous slot frees within milliseconds
 _FETCHER_AGENT = USER_AGENT.partition("/")[0].encode() + b"/"
 _CREDENTIAL = re.compile(r"^/credentials/[^/]+$")
 _PREVIEW = re.compile(r"^/credentials/[^/]+/preview\.png$")
+# h-qual: the learner's progress page evaluates the pathway; the pathway page reads its rules.
+_PROGRESS = re.compile(r"^/progress/[^/]+$")
+_PATHWAY = re.compile(r"^/pathways/[^/]+$")
 
 
 class Admission:
@@ -150,8 +153,10 @@ def _badge(scope: Scope, path: str) -> bool:
     browsers and to link-preview crawlers (``HtmlRoute`` in ``api/routes/pages.py``)."""
     if scope.get("method") != "GET":
         return False
-    if _PREVIEW.match(path):  # the link-preview image is drawn too
+    if _PREVIEW.match(path) or _PROGRESS.match(path):  # drawn, or evaluated, for anyone
         return True
+    if _PATHWAY.match(path):
+        return prefers_html(_header(scope, b"accept").decode("latin-1"))
     if not _CREDENTIAL.match(path):
         return False
     return path.endswith((".png", ".svg")) or \

@@ -29,6 +29,7 @@ from vcissuer.api.routes import (
     issuers,
     oid4vci,
     pages,
+    pathway_pages,
     pathways,
     status,
     verify,
@@ -81,6 +82,8 @@ def create_app(services: Services, *, max_body_bytes: int = 4 * 1024 * 1024,
     install_error_handlers(app)
     # Pages and downloads first: they share paths with the JSON routes (see routes/pages.py).
     for router in pages.routers:
+        app.include_router(router)
+    for router in pathway_pages.routers:  # h-qual
         app.include_router(router)
     app.include_router(issuers.router)
     app.include_router(achievements.router)

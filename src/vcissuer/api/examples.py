@@ -304,6 +304,9 @@ EXAMPLES: dict[tuple[str, str], dict[str, dict[str, Any]]] = {
             "decision": "keep",
             "reason": "The suspended module credential is under appeal; the board keeps the "
                       "certificate meanwhile."})},
+    ("post", "/issuers/{slug}/pathways/{pathway_id}/progress-links"): {"learner": _example(
+        "A link the LMS gives the learner to follow their progress",
+        {"learner": "katherine.johnson@example.org"})},
     ("post", "/verify/url"): {"badge-page": _example(
         "Verify the credential at its public URL",
         {"url": f"{EXAMPLE_BASE_URL}/credentials/{EXAMPLE_CREDENTIAL_IDS[0]}"})},

@@ -138,13 +138,32 @@ def award(services: Services, slug: str, pathway_id: str, body: AwardIn, *,
         evaluation = evaluate_for(services, session, issuer, pathway, hashes)
         found = award_of(services, session, pathway, hashes, evaluation)
         if found is not None:
-            return AwardOutcome(award_view(services, session, found), created=False)
+            outcome = AwardOutcome(award_view(services, session, found), created=False)
+            return _with_record(services, slug, pathway, body.recipient, outcome)
     if not evaluation.met:
         raise Conflict("the learner does not meet the pathway (yet)",
                        errors=[FieldError("recipient", m["rule"], m["message"])
                                for m in evaluation.missing],
                        evaluation=evaluation.to_json())
-    return _grant(services, slug, pathway, body.recipient, hashes, evaluation, caller)
+    return _with_record(services, slug, pathway, body.recipient,
+                        _grant(services, slug, pathway, body.recipient, hashes, evaluation,
+                               caller))
+
+
+def _with_record(services: Services, slug: str, pathway: PathwayRecord,
+                 recipient: RecipientIn, outcome: AwardOutcome) -> AwardOutcome:
+    """h-qual: the award with its CLR 2.0 record, issued now when it has none yet (one per
+    award and qualification: a retried or racing award finds the same one)."""
+    from vcissuer.issuance.award_records import issue_award_clr  # it imports the issue flow
+
+    if outcome.view["clrCredentialId"] is not None or outcome.view["state"] != "awarded":
+        return outcome  # has one, or waits for the issuer's decision (or was revoked)
+    if issue_award_clr(services, slug, pathway, outcome.view["id"], recipient) is None:
+        return outcome
+    with services.db.session_scope(read_only=True) as session:
+        found = PathwayRepository(session).award(outcome.view["id"], pathway_id=pathway.id)
+        assert found is not None
+        return AwardOutcome(award_view(services, session, found), created=outcome.created)
 
 
 def after_issue(services: Services, slug: str, issuer: IssuerRecord,
@@ -186,7 +205,9 @@ def _award_if_met(services: Services, slug: str, issuer: IssuerRecord, pathway: 
         if evaluation.met and award_of(services, session, pathway, (), evaluation):
             return  # awarded to this learner under another identifier
     if evaluation.met:
-        _grant(services, slug, pathway, recipient, hashes, evaluation, caller, depth)
+        _with_record(services, slug, pathway, recipient,
+                     _grant(services, slug, pathway, recipient, hashes, evaluation, caller,
+                            depth))
 
 
 def get_award(services: Services, slug: str, pathway_id: str, award_id: str, *,
@@ -215,7 +236,9 @@ def decide(services: Services, slug: str, pathway_id: str, award_id: str,
             raise Conflict("the award is revoked: that is final")
         if body.decision == "revoke":
             CredentialRepository(session, clock=services.clock).change_state(
-                [found.credential_id], issuer_id=issuer.id, action=StatusAction.REVOKE,
+                [found.credential_id, *([found.clr_credential_id]  # h-qual: and its record
+                                        if found.clr_credential_id else [])],
+                issuer_id=issuer.id, action=StatusAction.REVOKE,
                 actor=caller.client_id, reason=body.reason,
                 details={"pathwayAward": found.id})
             repository.set_state(found, AwardState.REVOKED)
@@ -266,8 +289,11 @@ def _reaward(services: Services, slug: str, pathway_id: str, award_id: str,
         record = repository.award(award_id, pathway_id=pathway.id)
         assert record is not None
         previous = record.credential_id
+        # h-qual: the old record (it embeds the old qualification) goes with it.
+        previous_clr, record.clr_credential_id = record.clr_credential_id, None
         CredentialRepository(session, clock=services.clock).change_state(
-            [previous], issuer_id=issuer.id, action=StatusAction.REVOKE, actor=caller.client_id,
+            [previous, *([previous_clr] if previous_clr else [])], issuer_id=issuer.id,
+            action=StatusAction.REVOKE, actor=caller.client_id,
             reason=body.reason or "re-awarded on a new evaluation",
             details={"pathwayAward": record.id, "replacedBy": credential.id})
         repository.reaward(record, pathway=pathway, credential_id=credential.id,
@@ -282,4 +308,6 @@ def _reaward(services: Services, slug: str, pathway_id: str, award_id: str,
             issuer_id=issuer.id, actor=caller.client_id, action="pathway.award.re-awarded",
             subject=record.id, reason=body.reason,
             details={"pathway": pathway.id, "previous": previous, "credential": credential.id})
-        return award_view(services, session, record)
+        view = award_view(services, session, record)
+    return _with_record(services, slug, pathway, body.recipient,
+                        AwardOutcome(view, created=False)).view

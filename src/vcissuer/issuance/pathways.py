@@ -349,6 +349,9 @@ def award_view(services: Services, session: Any, award: AwardRecord) -> dict[str
         "credentialId": award.credential_id,
         "credential": f"{services.base_url}/credentials/{award.credential_id}",
         "clrCredentialId": award.clr_credential_id,
+        # h-qual: the learner's CLR 2.0 record of the award (issuance/award_records.py)
+        "clrCredential": f"{services.base_url}/credentials/{award.clr_credential_id}"
+        if award.clr_credential_id else None,
         "pathwayRevision": award.pathway_revision,
         "constituents": [{"credential": c, "state": states.get(c, "recognised")}
                          for c in award.constituents],

@@ -657,6 +657,9 @@ class PathwayRulesIn(Body):
     max_external_credits: Credits = Field(
         default=0, description="at most this many credits from other providers")
     recognise: list[RecogniseIn] = Field(default_factory=list, max_length=50)
+    ordered: bool = Field(  # h-qual
+        default=False, description="the required achievements are taken in the order listed: "
+                                   "the award's CLR says each `precedes` the next")
 
 
 class PathwayIn(Body):
@@ -730,3 +733,10 @@ class ClrIn(Body):
                                                      "each one's achievement precedes the next")
     reference: Annotated[Line, Field(min_length=1, max_length=200)] | None = Field(
         default=None, description="the caller's reference: the same one never issues twice")
+
+
+class ProgressLinkIn(Body):
+    """h-qual: a link to a learner's progress on a pathway, for the LMS to give the learner."""
+
+    learner: LearnerQuery = Field(description="email, did:…, student:<id>, or "
+                                              "<identityType>:<value>")

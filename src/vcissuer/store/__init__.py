@@ -9,6 +9,7 @@ from __future__ import annotations
 import vcissuer.store.custody  # its records join Base.metadata
 import vcissuer.store.endorsements  # its records join Base.metadata
 import vcissuer.store.pathways  # its records join Base.metadata
+import vcissuer.store.progress_links  # its records join Base.metadata
 import vcissuer.store.wallet  # noqa: F401 - its records join Base.metadata
 from vcissuer.store.engine import Database, make_engine, normalise_url
 from vcissuer.store.enums import (

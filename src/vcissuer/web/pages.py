@@ -24,7 +24,7 @@ from typing import Any
 import anyio.to_thread
 
 from vcissuer.dids import did_web_from_url
-from vcissuer.issuance import achievements, credentials, images, issuers
+from vcissuer.issuance import achievements, credentials, images, issuers, pathway_pages
 from vcissuer.issuance.context import Services
 from vcissuer.issuance.errors import NotFound
 from vcissuer.net import FetchRefused
@@ -69,6 +69,8 @@ _MEDIA = {"json": "application/vc+ld+json", "jwt": "application/vc+jwt", "png": 
           "svg": "image/svg+xml"}
 _STATIC_MEDIA = {".css": "text/css; charset=utf-8", ".js": "text/javascript; charset=utf-8",
                  ".svg": "image/svg+xml"}
+_STATE_WORDS = {"active": "Active", "revoked": "Revoked", "suspended": "Suspended",
+                "expired": "Expired", "recognised": "Recognised prior learning"}
 _HEADINGS = {404: "Not found", 400: "That did not work", 500: "Something went wrong"}
 
 
@@ -104,9 +106,9 @@ class _Link:
 def _chrome(*, title: str, description: str = "", canonical: str | None = None,
             og: list[tuple[str, str]] | None = None,
             twitter: list[tuple[str, str]] | None = None,
-            robots: str | None = None) -> dict[str, Any]:
+            robots: str | None = None, referrer: str | None = None) -> dict[str, Any]:
     return {"title": title, "description": description, "canonical": canonical,
-            "og": og or [], "twitter": twitter or [], "robots": robots}
+            "og": og or [], "twitter": twitter or [], "robots": robots, "referrer": referrer}
 
 
 def _now_text(moment: datetime) -> str:
@@ -245,6 +247,9 @@ async def credential_page(services: Services, verifier: Verifier, credential_id:
                                                  record.achievement_id)
         if current is not None and record.achievement_revision:
             version = _Version(issued=record.achievement_revision, current=current.revision)
+    # h-qual: a pathway's qualification lists its constituents as they stand now.
+    qualification = await anyio.to_thread.run_sync(pathway_pages.qualification_status,
+                                                   services, record.id)
     withdrawn = explanation.state in (State.REVOKED, State.SUSPENDED)
     when = (await anyio.to_thread.run_sync(data.withdrawn_at, services, record.id)
             if withdrawn else None)
@@ -291,6 +296,7 @@ async def credential_page(services: Services, verifier: Verifier, credential_id:
                                                                credential_id=record.id),
                   withdrawn=withdrawn, version=version, records=records,
                   endorsements=from_reports(report),
+                  qualification=qualification, states=_STATE_WORDS,
                   withdrawn_on=_date_text(when) if when else None,
                   withdrawn_iso=when.isoformat() if when else None)
     return Page(html)
