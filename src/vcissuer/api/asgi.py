@@ -21,6 +21,7 @@ def services_from(settings: Settings) -> Services:
         key_dir=settings.key_dir,
         passphrase=passphrase.get_secret_value().encode() if passphrase else None,
         base_url=settings.base_url,
+        status_list_ttl=settings.status_list_ttl,
     )
 
 
