@@ -212,13 +212,16 @@ class CredentialRepository(Repository):
         if achievement_id is not None:
             query = query.where(CredentialRecord.achievement_id == achievement_id)
         if recipient_hash is not None:
-            query = query.where(or_(
-                CredentialRecord.recipient_hash == recipient_hash,
-                CredentialRecord.id.in_(
-                    select(CredentialLookupRecord.credential_id).where(
-                        CredentialLookupRecord.issuer_id == issuer_id,
-                        CredentialLookupRecord.lookup_hash == recipient_hash)),
-            ))
+            # One semi-join over a union, not ``recipient_hash = :h OR id IN (...)``: with the
+            # OR, PostgreSQL walked all of the issuer's credentials in (created, id) order and
+            # filtered (linear in the issuer's size); the union is two index lookups.
+            query = query.where(CredentialRecord.id.in_(
+                select(CredentialRecord.id).where(
+                    CredentialRecord.issuer_id == issuer_id,
+                    CredentialRecord.recipient_hash == recipient_hash)
+                .union_all(select(CredentialLookupRecord.credential_id).where(
+                    CredentialLookupRecord.issuer_id == issuer_id,
+                    CredentialLookupRecord.lookup_hash == recipient_hash))))
         if assessment_ref is not None:
             query = query.where(CredentialRecord.assessment_ref == assessment_ref)
         if state is not None:
