@@ -104,6 +104,39 @@ def sizes(url: str) -> tuple[int, int, int, int]:
     return int(total), int(credentials), int(database), int(count)
 
 
+class DatabaseCpu:
+    """CPU seconds of the PostgreSQL backends serving the bench's database (their
+    /proc/<pid>/stat, on the same machine), including autovacuum: what issuing costs the
+    database, which the workers' CPU does not show."""
+
+    def __init__(self, url: str) -> None:
+        from sqlalchemy import create_engine
+
+        self.engine = create_engine(url.replace("postgresql://", "postgresql+psycopg://", 1),
+                                    pool_size=1)
+        self.ticks = os.sysconf("SC_CLK_TCK")
+        self.seen: dict[int, float] = {}
+
+    def __call__(self) -> float:
+        """Total so far, over every backend seen (an exited one keeps its last reading)."""
+        from sqlalchemy import text
+
+        with self.engine.connect() as connection:
+            pids = connection.execute(text(
+                "SELECT pid FROM pg_stat_activity WHERE datname = current_database() "
+                "AND pid <> pg_backend_pid()")).scalars().all()
+        for pid in pids:
+            try:
+                fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            self.seen[pid] = (int(fields[11]) + int(fields[12])) / self.ticks
+        return sum(self.seen.values())
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+
 def start_server(env: dict[str, str], workers: int, base: str) -> subprocess.Popen:
     proc = subprocess.Popen([VCISSUER, "serve", "--workers", str(workers)], env=env,
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -391,6 +424,7 @@ def run(args: argparse.Namespace) -> None:
         server = start_server(env, args.workers, base)
         sampler = RssSampler(server.pid)
         sampler.start()
+        database_cpu = DatabaseCpu(args.postgres)
         try:
             issuers = []
             for n in range(args.issuers):
@@ -419,14 +453,16 @@ def run(args: argparse.Namespace) -> None:
 
             progress = Progress()
             in_flight = 2 * args.workers
-            cpu = children_cpu(server.pid)
+            cpu, pg = children_cpu(server.pid), database_cpu()
             start = time.perf_counter()
             asyncio.run(issue(base, issuers, 0, window, args.batch, in_flight, "c",
                               progress, rng))
             first_cpu = (children_cpu(server.pid) - cpu) / window
+            first_pg = (database_cpu() - pg) / window
             first_rate = rate_between(progress.marks, start, 0, window)
-            print(f"first {window:,}: {first_rate:.0f} credentials/s, "
-                  f"{first_cpu * 1000:.2f} ms worker CPU each; worker RSS {sampler.now()}")
+            print(f"first {window:,}: {first_rate:.0f} credentials/s; CPU each: worker "
+                  f"{first_cpu * 1000:.2f} ms, PostgreSQL {first_pg * 1000:.2f} ms; "
+                  f"worker RSS {sampler.now()}")
             probe_all(base, issuers, progress.done, args.batch, rng, "start")
             # Issuing goes on; the pause for the probes is not counted.
             resumed = time.perf_counter()
@@ -435,19 +471,23 @@ def run(args: argparse.Namespace) -> None:
                 asyncio.run(issue(base, issuers, window, middle, args.batch, in_flight, "c",
                                   progress, rng))
             done_middle = progress.done
-            cpu = children_cpu(server.pid)
+            cpu, pg = children_cpu(server.pid), database_cpu()
             last_start = time.perf_counter()
             asyncio.run(issue(base, issuers, max(window, middle), args.total, args.batch,
                               in_flight, "c", progress, rng))
             last_count = progress.done - done_middle
             last_cpu = (children_cpu(server.pid) - cpu) / last_count
+            last_pg = (database_cpu() - pg) / last_count
             last_marks = [(t, c - done_middle) for t, c in progress.marks if c > done_middle]
             last_rate = rate_between(last_marks, last_start, 0, last_count)
             change = (last_rate - first_rate) / first_rate * 100
-            print(f"last {last_count:,}: {last_rate:.0f} credentials/s, "
-                  f"{last_cpu * 1000:.2f} ms worker CPU each; worker RSS {sampler.now()}")
+            print(f"last {last_count:,}: {last_rate:.0f} credentials/s; CPU each: worker "
+                  f"{last_cpu * 1000:.2f} ms, PostgreSQL {last_pg * 1000:.2f} ms; "
+                  f"worker RSS {sampler.now()}")
+            cpu_change = ((last_cpu + last_pg) - (first_cpu + first_pg)) / (first_cpu + first_pg)
             print(f"issue rate, last against first: {change:+.1f} % "
-                  f"({'within' if abs(change) <= 15 else 'NOT within'} 15 %); "
+                  f"({'within' if abs(change) <= 15 else 'NOT within'} 15 %); CPU per "
+                  f"credential (worker + PostgreSQL) {cpu_change * 100:+.1f} %; "
                   f"{args.total:,} in {time.perf_counter() - resumed + (resumed - start):.0f} s "
                   f"of issuing and probing")
             total, credentials, database, count = sizes(args.postgres)
@@ -459,6 +499,7 @@ def run(args: argparse.Namespace) -> None:
             print(f"worker RSS: peak {sampler.peak():.0f} MiB, now {sampler.now()}")
             revoke(base, server.pid, issuers[0], args.revoke, rng)
         finally:
+            database_cpu.close()
             sampler.stopped.set()
             server.terminate()
             server.wait(timeout=60)
