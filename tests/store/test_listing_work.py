@@ -37,7 +37,7 @@ def _explained(db: Database) -> Iterator[list[int]]:
     """Rows removed by filter, per statement run inside the block."""
     seen: list[tuple[str, Any]] = []
 
-    def capture(conn, cursor, statement, parameters, context, executemany) -> None:  # noqa: ANN001
+    def capture(conn, cursor, statement, parameters, context, executemany) -> None:
         if statement.lstrip().upper().startswith("SELECT"):
             seen.append((statement, parameters))
 
