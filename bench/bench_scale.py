@@ -38,7 +38,6 @@ import math
 import os
 import random
 import statistics
-import subprocess
 import sys
 import tempfile
 import threading
@@ -49,6 +48,7 @@ from typing import Any
 from urllib.parse import urlencode, urlsplit
 
 import httpx
+from bench_issuing import cli, start_server
 from common import children_cpu, free_port
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -57,7 +57,6 @@ sys.path.insert(0, str(ROOT))
 from tests.api.conftest import MICRO_CREDENTIAL  # noqa: E402
 from vcissuer.store.pagination import encode_cursor  # noqa: E402
 
-VCISSUER = str(ROOT / ".venv/bin/vcissuer")
 SCHEMA = "vcissuer_scale"
 SAMPLE = 12_000  # credential ids kept per issuer (reservoir sample) for probes and revoking
 PROBES = 200  # requests per probe
@@ -138,25 +137,6 @@ class DatabaseCpu:
 
     def close(self) -> None:
         self.engine.dispose()
-
-
-def start_server(env: dict[str, str], workers: int, base: str) -> subprocess.Popen:
-    proc = subprocess.Popen([VCISSUER, "serve", "--workers", str(workers)], env=env,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            if httpx.get(f"{base}/health", timeout=1).status_code == 200:
-                return proc
-        except httpx.HTTPError:
-            time.sleep(0.2)
-    proc.kill()
-    raise SystemExit("the server did not start")
-
-
-def cli(env: dict[str, str], *args: str) -> dict:
-    out = subprocess.run([VCISSUER, *args], env=env, capture_output=True, text=True, check=True)
-    return json.loads(out.stdout[: out.stdout.rindex("}") + 1])
 
 
 def worker_pids(pid: int) -> list[int]:

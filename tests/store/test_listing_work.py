@@ -6,7 +6,8 @@ Removed by Filter``) must not grow with the credentials before the cursor or of 
 learners. A keyset position written as ``created > :c OR (created = :c AND id > :i)``, or a
 learner written as ``recipient_hash = :h OR id IN (...)``, was a filter over every row of the
 issuer. PostgreSQL only (SQLite's plans have no such counts); the planner is kept off
-sequential scans, as it is on tables of a realistic size.
+sequential scans, as it is on tables of a realistic size, and runs with up-to-date and with
+young statistics (a table that just grew, before autovacuum analyzed it).
 """
 
 from __future__ import annotations
@@ -28,7 +29,9 @@ ROWS = 1500
 
 
 def _filtered(plan: dict[str, Any]) -> int:
-    return plan.get("Rows Removed by Filter", 0) + sum(
+    """Rows the plan read and threw away, over every node and every loop of it."""
+    removed = plan.get("Rows Removed by Filter", 0) + plan.get("Rows Removed by Join Filter", 0)
+    return removed * plan.get("Actual Loops", 1) + sum(
         _filtered(child) for child in plan.get("Plans", []))
 
 
@@ -56,8 +59,11 @@ def _explained(db: Database) -> Iterator[list[int]]:
             counts.append(_filtered(document[0]["Plan"]))
 
 
-@pytest.fixture
-def many(db: Database) -> tuple[Database, str, str, list[str]]:
+@pytest.fixture(params=["analyzed", "young statistics"])
+def many(db: Database, request: pytest.FixtureRequest) -> tuple[Database, str, str, list[str]]:
+    """1,500 credentials of one issuer, each its own learner; with the table's statistics
+    brought up to date, or as a table that just grew has them (the planner then believes
+    the issuer has a row or two)."""
     if db.engine.dialect.name != "postgresql":
         pytest.skip("plan counts come from PostgreSQL's EXPLAIN ANALYZE")
     issuer = make_issuer(db)
@@ -73,9 +79,10 @@ def many(db: Database) -> tuple[Database, str, str, list[str]]:
         # One learner known by a second identifier too.
         session.add(CredentialLookupRecord(credential_id=records[7].id, lookup_hash="alias-7",
                                            issuer_id=issuer.id))
-    with db.engine.begin() as connection:
-        connection.execute(text("ANALYZE credentials"))
-        connection.execute(text("ANALYZE credential_lookups"))
+    if request.param == "analyzed":
+        with db.engine.begin() as connection:
+            connection.execute(text("ANALYZE credentials"))
+            connection.execute(text("ANALYZE credential_lookups"))
     return db, issuer.id, "learner-700", [r.id for r in records]
 
 
@@ -91,8 +98,9 @@ def test_a_page_deep_in_a_listing_reads_only_its_rows(many) -> None:
     assert removed and max(removed) < 50, removed
 
 
-def test_a_learner_is_found_without_reading_other_learners(many) -> None:
+def test_a_learner_is_found_without_reading_other_learners(many, request) -> None:
     db, issuer_id, learner, ids = many
+    statistics = request.node.callspec.params["many"]
     with db.session_scope(read_only=True) as session:
         repository = CredentialRepository(session)
         with _explained(db) as removed:
@@ -100,4 +108,7 @@ def test_a_learner_is_found_without_reading_other_learners(many) -> None:
             alias = repository.list(issuer_id=issuer_id, recipient_hash="alias-7")
     assert [r.id for r in found.items] == [ids[700]]
     assert [r.id for r in alias.items] == [ids[7]]
-    assert removed and max(removed) < 50, removed
+    # Believing the issuer small, the planner may walk its rows once (still linear); as a
+    # semi-join over a union it walked them once per row (2,250,000 rows here).
+    bound = 50 if statistics == "analyzed" else ROWS
+    assert removed and max(removed) <= bound, removed
