@@ -3,8 +3,12 @@ in process memory: what a deployment behind a load balancer runs.
 
 Signing keys: until a database key backend exists, every node is given the same key directory
 (the file backend, shared as over a network file system). ``custody_env`` is the one place that
-says how nodes find their keys; a database-backed key store only changes what it returns, and
-then the nodes share nothing but the database.
+says how nodes find their keys; with a database-backed key store it returns that backend's
+variables (the key-encryption key) and a key directory per node, and then the nodes share
+nothing but the database. One file must still be the same on every node then: the recipient
+lookup secret (``recipient-lookup.secret``, issuance/recipients.py), unless that moves into the
+database backend too; a node with another one refuses to start
+(``test_a_node_with_another_lookup_key_refuses_to_start``).
 """
 
 from __future__ import annotations
