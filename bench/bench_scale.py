@@ -501,6 +501,7 @@ def main() -> None:
                         help="credentials issued at each batch size (10, 100, 1,000)")
     parser.add_argument("--postgres", default=os.environ.get("VCISSUER_TEST_POSTGRES_URL"))
     args = parser.parse_args()
+    sys.stdout.reconfigure(line_buffering=True)  # figures as they come, also into a file
     if args.quick:
         args.total, args.revoke, args.size_sample, args.batch = 20_000, 2_000, 1000, 250
     if not args.postgres:
