@@ -78,6 +78,10 @@ class Settings(BaseSettings):
     # authenticated routes), and how many more verification requests may wait; past that, 503.
     anonymous_threads: int | None = Field(default=None, ge=1, le=255)
     anonymous_queue: int = Field(default=16, ge=0, le=100_000)
+    # Seconds a published status list may be cached (its BSL ``ttl`` and Cache-Control
+    # max-age). Every node reads lists from the database, so this alone bounds how long a
+    # revocation on any node may go unseen by a verifier.
+    status_list_ttl: int = Field(default=300, ge=1, le=86_400)
 
     @field_validator("base_url")
     @classmethod

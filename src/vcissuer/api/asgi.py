@@ -24,6 +24,7 @@ def services_from(settings: Settings) -> Services:
         passphrase=passphrase.get_secret_value().encode() if passphrase else None,
         base_url=settings.base_url,
         custody=custody_from(settings),
+        status_list_ttl=settings.status_list_ttl,
     )
 
 

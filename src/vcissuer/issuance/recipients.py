@@ -14,10 +14,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from vcissuer.clock import Clock
 from vcissuer.credentials.identity import identity_object
+from vcissuer.store import Database, DeploymentCheckRepository
 
-__all__ = ["LookupKey", "Recipient", "lookup_hash_for", "lookup_hashes", "normalised_recipient",
-           "recipient_from"]
+__all__ = ["LookupKey", "Recipient", "check_shared_lookup_key", "lookup_hash_for",
+           "lookup_hashes", "normalised_recipient", "recipient_from"]
 
 _SECRET_FILE = "recipient-lookup.secret"  # noqa: S105 - a file name, not a secret
 _BLOCK = 64  # SHA-256's block size in bytes
@@ -71,6 +73,27 @@ class LookupKey:
 
     def __repr__(self) -> str:
         return "LookupKey(<secret>)"
+
+
+_CHECK = "recipient-lookup-key"
+
+
+def check_shared_lookup_key(lookup: LookupKey, db: Database, clock: Clock) -> None:
+    """Refuse to serve with another lookup key than the one the database was written with.
+
+    Every node sharing a database must hash recipients (and idempotency fingerprints) under
+    one key: a node with its own would miss the others' learners in listings and take an LMS
+    retry for changed data (409). The first node records a keyed digest of a constant (which
+    reveals nothing of the key); the others compare. RuntimeError when they differ.
+    """
+    mine = lookup.digest("deployment-check", _CHECK)
+    with db.session_scope() as session:
+        recorded = DeploymentCheckRepository(session, clock=clock).agree(_CHECK, mine)
+    if not hmac.compare_digest(recorded, mine):
+        raise RuntimeError(
+            f"the recipient lookup key ({_SECRET_FILE} in the key directory) is not the one "
+            "this database was written with: every node sharing the database must use the "
+            "same file (the database key backend keeps it in the database for them)")
 
 
 @dataclass(frozen=True, slots=True)

@@ -64,8 +64,10 @@ __all__ = [
     "status_entries",
 ]
 
-# A list credential is valid for a day and re-signed when less than half of that is left;
-# caches may keep it for five minutes, so a revocation shows within minutes.
+# A list credential is valid for a day and re-signed when less than half of that is left.
+# Caches may keep it for ``Services.status_list_ttl`` seconds (VCISSUER_STATUS_LIST_TTL,
+# default LIST_MAX_AGE: five minutes); no node caches it in memory, so a revocation made on
+# any node is served by every node at once and seen by every verifier within that TTL.
 LIST_VALIDITY = timedelta(days=1)
 LIST_MAX_AGE = 300
 
@@ -241,7 +243,7 @@ def published_list(services: Services, slug: str, list_id: str) -> PublishedList
     unsigned = create_status_list_credential(
         list_url(services, issuer, list_id), issuer=issuer.did,
         bitstring=Bitstring.from_bytes(bits), purpose=purpose.value, valid_from=now,
-        valid_for=LIST_VALIDITY, ttl=LIST_MAX_AGE * 1000)
+        valid_for=LIST_VALIDITY, ttl=services.status_list_ttl * 1000)
     text = serialize(add_proof(unsigned, signer=signer, canonicalizer=services.canonicalizer,
                                created=now))
     etag = '"' + hashlib.sha256(text.encode()).hexdigest()[:32] + '"'

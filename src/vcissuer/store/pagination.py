@@ -1,5 +1,12 @@
 """Keyset pagination over ``(created, id)``: stable while rows are being added, and cheap at
-any depth (an index seek, where OFFSET would scan every skipped row)."""
+any depth (an index seek, where OFFSET would scan every skipped row).
+
+**Learned (bench/bench_scale.py):** the position is a row-value comparison, ``(created, id) >
+(:created, :id)``, which PostgreSQL and SQLite use as a range bound on the ``(..., created,
+id)`` indexes. Spelled ``created > :c OR (created = :c AND id > :i)`` it was only a filter:
+PostgreSQL walked every row before the cursor, so a page deep into an achievement's 300,000
+credentials cost as much as reading them all.
+"""
 
 from __future__ import annotations
 
@@ -11,7 +18,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Generic, TypeVar
 
-from sqlalchemy import Select, and_, or_
+from sqlalchemy import Select, tuple_
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from vcissuer.store.errors import InvalidCursorError
@@ -67,8 +74,7 @@ def fetch_page(
     if after is not None:
         after_created, after_id = decode_cursor(after)
         statement = statement.where(
-            or_(created > after_created, and_(created == after_created, row_id > after_id))
-        )
+            tuple_(created, row_id) > tuple_(after_created, after_id))
     # One row more than asked tells whether there is a next page, without a COUNT.
     rows: list[Any] = list(
         session.scalars(statement.order_by(created, row_id).limit(limit + 1))

@@ -346,3 +346,15 @@ class AuditRecord(Base):
     reason: Mapped[str | None] = mapped_column(Text)
     at: Mapped[datetime]
     details: Mapped[dict[str, Any]] = mapped_column(default=dict)
+
+
+class DeploymentCheckRecord(Base):
+    """A value every node of a deployment must agree on, as a digest the first node wrote
+    (e.g. a keyed digest proving which recipient lookup key the database was written with).
+    Never a secret itself."""
+
+    __tablename__ = "deployment_checks"
+
+    name: Mapped[str] = mapped_column(String(64), primary_key=True)
+    digest: Mapped[str] = mapped_column(String(128))
+    created: Mapped[datetime]

@@ -83,7 +83,7 @@ async def credential_history(slug: str, credential_id: str, services: ServicesDe
 async def revocation_list(slug: str, services: ServicesDep) -> Response:
     document = await run_in_threadpool(status.revocation_list, services, slug)
     return Response(json.dumps(document), media_type="application/json",
-                    headers={"Cache-Control": f"public, max-age={status.LIST_MAX_AGE}"})
+                    headers={"Cache-Control": f"public, max-age={services.status_list_ttl}"})
 
 
 @router.get("/status/{slug}/{list_id}", summary="A signed BitstringStatusListCredential (public)",
@@ -94,7 +94,7 @@ async def status_list(slug: str, list_id: str, services: ServicesDep,
                       if_none_match: Annotated[str | None, Header()] = None) -> Response:
     published = await run_in_threadpool(status.published_list, services, slug, list_id)
     headers = {"ETag": published.etag,
-               "Cache-Control": f"public, max-age={status.LIST_MAX_AGE}"}
+               "Cache-Control": f"public, max-age={services.status_list_ttl}"}
     if if_none_match is not None and published.etag in {t.strip() for t in
                                                          if_none_match.split(",")}:
         return Response(status_code=304, headers=headers)

@@ -16,6 +16,7 @@ from vcissuer.store.repositories.credentials import (
     Transition,
     TransitionOutcome,
 )
+from vcissuer.store.repositories.deployment import DeploymentCheckRepository
 from vcissuer.store.repositories.images import ImageRepository
 from vcissuer.store.repositories.issuers import IssuerRepository
 from vcissuer.store.repositories.keys import IssuerKeyRepository
@@ -33,6 +34,7 @@ __all__ = [
     "ApiClientRepository",
     "AuditRepository",
     "CredentialRepository",
+    "DeploymentCheckRepository",
     "ImageRepository",
     "IssuedApiKey",
     "IssuerKeyRepository",
