@@ -8,6 +8,7 @@ the key directory), so the database alone cannot be dictionary-searched for an e
 from __future__ import annotations
 
 import hashlib
+import hmac
 import os
 import secrets
 from dataclasses import dataclass, field
