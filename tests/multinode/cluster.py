@@ -1,18 +1,18 @@
 """Several `vcissuer serve` processes that share one PostgreSQL database and nothing else
 in process memory: what a deployment behind a load balancer runs.
 
-Signing keys: until a database key backend exists, every node is given the same key directory
-(the file backend, shared as over a network file system). ``custody_env`` is the one place that
-says how nodes find their keys; with a database-backed key store it returns that backend's
-variables (the key-encryption key) and a key directory per node, and then the nodes share
-nothing but the database. One file must still be the same on every node then: the recipient
-lookup secret (``recipient-lookup.secret``, issuance/recipients.py), unless that moves into the
-database backend too; a node with another one refuses to start
+Signing keys: the nodes use the database key backend (keys wrapped under a key-encryption key
+every node is given) and each has a key directory of its own, so they share nothing but the
+database; the recipient lookup secret lives in the database with that backend too.
+``custody_env`` is the one place that says how nodes find their keys; with ``backend="file"``
+every node is given one shared key directory instead (as over a network file system), and a
+node with another lookup secret refuses to start
 (``test_a_node_with_another_lookup_key_refuses_to_start``).
 """
 
 from __future__ import annotations
 
+import base64
 import os
 import socket
 import subprocess
@@ -37,10 +37,22 @@ def _free_port() -> int:
         return probe.getsockname()[1]
 
 
-def custody_env(shared: Path) -> dict[str, str]:
-    """How a node finds the signing keys and the recipient lookup secret: here a key
-    directory shared by every node."""
-    return {"VCISSUER_KEY_DIR": str(shared)}
+# A key-encryption key for the test cluster only (``id:base64`` of 32 bytes).
+_TEST_KEK = "cluster1:" + base64.b64encode(bytes(range(32))).decode()
+
+
+def custody_env(keys: Path, backend: str = "database") -> dict[str, str]:
+    """How a node finds the signing keys and the recipient lookup secret. ``database``: keys
+    wrapped in the database, each node with its own key directory under ``keys``
+    (``running_nodes`` gives it). ``file``: the directory ``keys`` shared by every node."""
+    if backend == "file":
+        return {"VCISSUER_KEY_DIR": str(keys)}
+    return {"VCISSUER_KEY_BACKEND": "database", "VCISSUER_KEK": _TEST_KEK,
+            _PER_NODE_KEY_DIRS: str(keys)}
+
+
+# With the database backend every node gets ``<keys>/node<i>`` as its own key directory.
+_PER_NODE_KEY_DIRS = "VCISSUER_TEST_KEY_DIRS"
 
 
 def node_env(database_url: str, port: int, custody: Mapping[str, str],
@@ -102,7 +114,10 @@ def running_nodes(database_url: str, custody: Mapping[str, str], count: int = 2,
         nodes = []
         for i in range(count):
             port = _free_port()
-            node = _start(f"node{i}", node_env(database_url, port, custody, **extra), port)
+            env = node_env(database_url, port, custody, **extra)
+            if _PER_NODE_KEY_DIRS in custody:
+                env["VCISSUER_KEY_DIR"] = str(Path(custody[_PER_NODE_KEY_DIRS]) / f"node{i}")
+            node = _start(f"node{i}", env, port)
             stack.callback(node.stop)
             nodes.append(node)
         deadline = time.monotonic() + 90

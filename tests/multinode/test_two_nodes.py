@@ -305,5 +305,6 @@ def test_a_node_with_another_lookup_key_refuses_to_start(nodes, database, tmp_pa
     and take an LMS retry for changed data (409): the second node stops at start-up."""
     url = database.engine.url.render_as_string(hide_password=False)
     with pytest.raises(RuntimeError, match="recipient lookup"), \
-            running_nodes(url, custody_env(tmp_path / "other-keys"), count=1):
+            running_nodes(url, custody_env(tmp_path / "other-keys", backend="file"),
+                          count=1):
         pass

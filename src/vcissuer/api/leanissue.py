@@ -65,8 +65,27 @@ class LeanIssue:
                                               assessment, ApiToken(token))
         except IssuanceError as error:
             response = issuance_problem(Request(scope), error)
+        except Exception as error:
+            # Outside FastAPI's exception middleware: hand any other error (a key backend
+            # that cannot sign, a problem) to the handler the app registered for its class,
+            # so both paths answer alike (an unknown one still reaches the 500 handler).
+            handler = _handler_for(scope["app"].exception_handlers, error)
+            if handler is None:
+                raise
+            response = await handler(Request(scope), error)
         self.served += 1
         await response(scope, receive, send)
+
+
+def _handler_for(handlers: dict[Any, Any], error: Exception) -> Any:
+    """The handler registered for the nearest class of ``error`` (Starlette's lookup), leaving
+    the catch-all ``Exception`` one to the server error middleware, as the app does."""
+    for cls in type(error).__mro__:
+        if cls is Exception:
+            return None
+        if cls in handlers:
+            return handlers[cls]
+    return None
 
 
 def _bearer(scope: Scope) -> str | None:
