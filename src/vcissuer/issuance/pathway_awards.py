@@ -113,8 +113,8 @@ def _grant(services: Services, slug: str, pathway: PathwayRecord, recipient: Rec
         except DuplicateError:
             record = None
         else:
-            # The CLR flow (issuance/clr.py) issues the learner's ClrCredential from
-            # ``constituents`` and records it with repository.set_clr_credential(record, id).
+            # The learner's CLR 2.0 record of the award is issued afterwards, outside this
+            # transaction (issuance/award_records.py; stored by store.progress_links.set_award_clr).
             AuditRepository(session, clock=services.clock).record(
                 issuer_id=pathway.issuer_id, actor=caller.client_id, action="pathway.award",
                 subject=record.id, details={"pathway": pathway.id,

@@ -352,12 +352,6 @@ class PathwayRepository(Repository):
         return list(self.session.scalars(select(AwardConstituentRecord.credential_id).where(
             AwardConstituentRecord.award_id == award_id)))
 
-    def set_clr_credential(self, award: AwardRecord, credential_id: str) -> None:
-        """Record the learner's CLR 2.0 credential issued for this award."""
-        award.clr_credential_id = credential_id
-        award.updated = self._now()
-        self.session.flush()
-
     def set_state(self, award: AwardRecord, state: AwardState) -> None:
         award.state = state.value
         award.updated = self._now()
