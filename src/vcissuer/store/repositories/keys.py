@@ -3,13 +3,20 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import NamedTuple
 
 from sqlalchemy import and_, bindparam, select, update
 from sqlalchemy.exc import IntegrityError
 
 from vcissuer.store.enums import KeyStatus
 from vcissuer.store.errors import DuplicateError, NotFoundError
-from vcissuer.store.records import IssuerKeyRecord, IssuerRecord, new_id
+from vcissuer.store.records import (
+    AchievementRecord,
+    CredentialRecord,
+    IssuerKeyRecord,
+    IssuerRecord,
+    new_id,
+)
 from vcissuer.store.repositories.base import Repository, lock_issuer
 
 # Built once: every issue runs it (see base.py on hot-path statements).
@@ -20,7 +27,31 @@ _ISSUER_WITH_ACTIVE = (
     .where(IssuerRecord.slug == bindparam("slug"))
 )
 
-__all__ = ["IssuerKeyRepository"]
+# A single issue's read, one statement where it was three: the issuer, its active key, the
+# achievement named (if it is this issuer's) and the id of a credential already issued for
+# the assessment reference (almost always none).
+_CREDENTIALS = CredentialRecord.__table__
+_FOR_ISSUE = (
+    select(IssuerRecord, IssuerKeyRecord, AchievementRecord, _CREDENTIALS.c.id)
+    .outerjoin(IssuerKeyRecord, and_(IssuerKeyRecord.issuer_id == IssuerRecord.id,
+                                     IssuerKeyRecord.status == KeyStatus.ACTIVE))
+    .outerjoin(AchievementRecord, and_(AchievementRecord.issuer_id == IssuerRecord.id,
+                                       AchievementRecord.id == bindparam("achievement_id")))
+    .outerjoin(_CREDENTIALS, and_(_CREDENTIALS.c.issuer_id == IssuerRecord.id,
+                                  _CREDENTIALS.c.assessment_ref == bindparam("assessment_ref")))
+    .where(IssuerRecord.slug == bindparam("slug"))
+)
+
+__all__ = ["ForIssue", "IssuerKeyRepository"]
+
+
+class ForIssue(NamedTuple):
+    """What one issue reads before signing (see :meth:`IssuerKeyRepository.for_issue`)."""
+
+    issuer: IssuerRecord
+    key: IssuerKeyRecord | None
+    achievement: AchievementRecord | None  # None: the issuer has no such achievement
+    issued_id: str | None  # the credential already issued for the reference, if any
 
 
 class IssuerKeyRepository(Repository):
@@ -81,6 +112,15 @@ class IssuerKeyRepository(Repository):
         signing needs; None when there is no such issuer."""
         row = self.session.execute(_ISSUER_WITH_ACTIVE, {"slug": slug}).one_or_none()
         return None if row is None else (row[0], row[1])
+
+    def for_issue(self, slug: str, *, achievement_id: str,
+                  assessment_ref: str) -> ForIssue | None:
+        """:meth:`issuer_with_active`, the issuer's achievement ``achievement_id`` and the id of
+        its credential for ``assessment_ref``, in one query; None when there is no such issuer."""
+        row = self.session.execute(_FOR_ISSUE, {
+            "slug": slug, "achievement_id": achievement_id, "assessment_ref": assessment_ref,
+        }).one_or_none()
+        return None if row is None else ForIssue(row[0], row[1], row[2], row[3])
 
     def for_did_document(self, *, issuer_id: str) -> Sequence[IssuerKeyRecord]:
         """Active and retired keys, oldest first: what the DID document publishes."""
