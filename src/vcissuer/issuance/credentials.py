@@ -277,8 +277,8 @@ def issue_one(services: Services, slug: str, body: AssessmentIn | dict[str, Any]
     check_assessment(services, achievement, assessment)
     status = status_entries(services, context.issuer, [purpose_of(achievement)])[0]
     record = _prepare(services, context, achievement, assessment, status)
-    with services.db.session_scope() as session:
-        stored = CredentialRepository(session, clock=services.clock).insert_or_get(
+    with services.db.connection_scope() as connection:
+        stored = CredentialRepository.over(connection, clock=services.clock).insert_or_get(
             record, lookups=_lookups(services, assessment))
     if not stored.created:  # a concurrent request stored this reference first
         same_request(services, stored.record, assessment)
