@@ -14,6 +14,7 @@ from tests.store.test_achievements import DOCUMENT
 from vcissuer.clock import Clock, system_clock
 from vcissuer.store import (
     AchievementRepository,
+    ApiClientRepository,
     CredentialRepository,
     Database,
     DuplicateError,
@@ -24,6 +25,7 @@ from vcissuer.store import (
     NotFoundError,
     new_id,
 )
+from vcissuer.store.repositories.clients import key_holder, key_prefix
 
 
 def rotate(db: Database, issuer_id: str, name: str, clock: Clock = system_clock
@@ -150,8 +152,9 @@ def test_concurrent_rotations_leave_exactly_one_active_key(
 def test_for_issue_reads_issuer_key_achievement_and_repeat_in_one_query(
     db: Database, issuer: IssuerRecord, other_issuer: IssuerRecord
 ) -> None:
-    """One statement for a single issue's read: the active key, only this issuer's
-    achievement, and the id of the credential already issued for the reference."""
+    """One statement for a single issue's read: the API key's candidates, the active key,
+    only this issuer's achievement, and the id of the credential already issued for the
+    reference."""
     rotate(db, issuer.id, "k1")
     active = rotate(db, issuer.id, "k2")
     with db.session_scope() as session:
@@ -160,6 +163,8 @@ def test_for_issue_reads_issuer_key_achievement_and_repeat_in_one_query(
                                                        document=DOCUMENT)
         stored = CredentialRepository(session).insert_or_get(
             new_credential(issuer_id=issuer.id, assessment_ref="ref-1", achievement_id=mine.id))
+        issued = ApiClientRepository(session).create(name="lms", issuer_id=issuer.id,
+                                                     scopes=["issue"])
         CredentialRepository(session).insert_or_get(
             new_credential(issuer_id=other_issuer.id, assessment_ref="ref-2"))
     statements: list[str] = []
@@ -172,7 +177,8 @@ def test_for_issue_reads_issuer_key_achievement_and_repeat_in_one_query(
 
     with db.session_scope(read_only=True) as session:
         repo = IssuerKeyRepository(session)
-        repeat = repo.for_issue("uni", achievement_id=mine.id, assessment_ref="ref-1")
+        repeat = repo.for_issue("uni", achievement_id=mine.id, assessment_ref="ref-1",
+                                key_prefix=key_prefix(issued.token))
         fresh = repo.for_issue("uni", achievement_id=theirs.id, assessment_ref="ref-2")
         missing = repo.for_issue("nobody", achievement_id=mine.id, assessment_ref="ref-1")
     event.remove(db.engine, "before_cursor_execute", count)
@@ -184,3 +190,7 @@ def test_for_issue_reads_issuer_key_achievement_and_repeat_in_one_query(
     assert repeat.issued_id == stored.record.id
     assert fresh.achievement is None  # another issuer's achievement
     assert fresh.issued_id is None  # another issuer's reference
+    assert fresh.clients == []  # no key prefix given
+    holder = key_holder(issued.token, repeat.clients)
+    assert holder is not None and holder.id == issued.client.id
+    assert key_holder(issued.token[:-1] + "?", repeat.clients) is None  # wrong secret

@@ -22,8 +22,10 @@ from vcissuer.issuance.access import (
     ApiToken,
     Caller,
     authenticate,
+    authenticate_among,
     authorize,
     note_use,
+    presented_prefix,
 )
 from vcissuer.issuance.achievements import (
     achievement_id_of,
@@ -258,14 +260,17 @@ def issue_one(services: Services, slug: str, body: AssessmentIn | dict[str, Any]
     they now meet (``depth``: how many awards led to this issue)."""
     assessment = _parse(body)
     with services.db.session_scope(read_only=True) as session:
-        # The key first (an unknown key learns nothing), then one query for the rest.
-        presented = authenticate(session, caller)
+        # One query: the key's candidates, issuer, key pair, achievement and repeat probe.
+        # The key is judged first all the same (an unknown key learns nothing).
         found = IssuerKeyRepository(session).for_issue(
             slug, achievement_id=achievement_id_of(services, assessment.achievement_id),
-            assessment_ref=assessment.assessment_ref)
+            assessment_ref=assessment.assessment_ref,
+            key_prefix=presented_prefix(caller))
         if found is None:
+            authenticate(session, caller)
             raise NotFound(f"no issuer {slug!r}")
-        context = _authorized(services, presented, found.issuer, found.key)
+        context = _authorized(services, authenticate_among(caller, found.clients),
+                              found.issuer, found.key)
         existing = None if found.issued_id is None else \
             CredentialRepository(session).get_public(found.issued_id)
         if existing is None:
