@@ -37,7 +37,9 @@ class LookupKey:
         else:
             with os.fdopen(fd, "w") as handle:
                 handle.write(secrets.token_hex(32))
-        key = bytes.fromhex(path.read_text().strip())
+        self._keyed(bytes.fromhex(path.read_text().strip()))
+
+    def _keyed(self, key: bytes) -> None:
         # HMAC (RFC 2104) with its two keyed SHA-256 states computed once: a fingerprint takes
         # ~14 digests per issue, and hmac.new() pads and hashes the key again for each.
         if len(key) > _BLOCK:
@@ -50,7 +52,7 @@ class LookupKey:
     def from_secret(cls, key: bytes) -> LookupKey:
         """A lookup key held elsewhere (the database key backend shares one between nodes)."""
         lookup = cls.__new__(cls)
-        lookup._key = bytes(key)
+        lookup._keyed(bytes(key))
         return lookup
 
     @staticmethod
