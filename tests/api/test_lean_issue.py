@@ -117,7 +117,7 @@ def test_repeats_and_conflicts(apps, setup) -> None:
 @pytest.mark.parametrize(("case", "status"), [
     ("unknown key", 401), ("lower-case scheme", 201), ("other issuer's key", 403),
     ("unknown issuer", 404), ("unknown achievement", 404), ("not earned", 422),
-    ("in the past", 422),
+    ("in the past", 422), ("unknown key, unknown issuer", 401), ("key's prefix only", 401),
 ])
 def test_refusals_of_the_flow(apps, setup, case: str, status: int) -> None:
     """The lean path renders the flow's errors with the app's handler (RFC 9457)."""
@@ -125,6 +125,10 @@ def test_refusals_of_the_flow(apps, setup, case: str, status: int) -> None:
     body = assessment(setup["achievement"], ref=f"flow-{case}")
     if case == "unknown key":
         headers = bearer("vci_" + "x" * 43)
+    elif case == "unknown key, unknown issuer":  # the key is judged before the issuer
+        headers, slug = bearer("vci_" + "x" * 43), "nobody"
+    elif case == "key's prefix only":  # a client's prefix with another secret
+        headers = bearer(headers["Authorization"].split()[1][:12] + "y" * 35)
     elif case == "lower-case scheme":
         headers = {"Authorization": headers["Authorization"].replace("Bearer", "bearer")}
     elif case == "other issuer's key":

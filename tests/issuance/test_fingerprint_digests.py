@@ -45,6 +45,16 @@ def test_lookup_digest_with_a_key_longer_than_a_block(tmp_path: Path) -> None:
                                                                        "a@b.c")
 
 
+def test_a_lookup_key_from_a_shared_secret_digests_like_its_file(tmp_path: Path) -> None:
+    """The database key backend's shared secret (``LookupKey.from_secret``) gives the same
+    RFC 2104 digests as the same secret in a file."""
+    key = LookupKey(tmp_path)
+    secret = bytes.fromhex((tmp_path / "recipient-lookup.secret").read_text().strip())
+    shared = LookupKey.from_secret(secret)
+    assert shared.digest("email", "a@b.c") == key.digest("email", "a@b.c") == _plain_hmac(
+        tmp_path, "email", "a@b.c")
+
+
 _json = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False, allow_infinity=False)
     | st.text(),

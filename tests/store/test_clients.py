@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import pytest
 from sqlalchemy import select, text
 
@@ -42,6 +44,13 @@ def test_verify_finds_the_client(db: Database, issuer: IssuerRecord) -> None:
     assert client is not None
     assert (client.id, client.issuer_id, client.scopes) == (issued.client.id, issuer.id,
                                                             ["issue"])
+    assert client.last_used_at is None
+    used = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
+    with db.session_scope() as session:
+        ApiClientRepository(session).touch(issued.client.id, at=used, older_than=used)
+    with db.session_scope(read_only=True) as session:
+        client = ApiClientRepository(session).verify(issued.token)
+    assert client is not None and client.last_used_at == used  # an aware UTC datetime
 
 
 @pytest.mark.parametrize("mangle", [

@@ -5,6 +5,7 @@ from __future__ import annotations
 import threading
 
 import pytest
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from tests.store.conftest import TickingClock, new_credential
@@ -73,6 +74,43 @@ def test_a_repeated_assessment_ref_returns_the_first_credential(
     assert not created
     assert again.id == first.id
     assert again.signed == "first"
+
+
+def test_inserts_over_a_core_connection_match_the_session_path(
+    db: Database, issuer: IssuerRecord
+) -> None:
+    """The single issue's write (``over`` a connection, no ORM session): a new credential
+    with its further lookup hashes, and a repeat of a stored reference answered by the
+    record stored first (read in the same transaction), as the session path does."""
+    from vcissuer.store import CredentialRecord
+    from vcissuer.store.records import CredentialLookupRecord
+
+    record = new_credential(issuer_id=issuer.id, signed=SIGNED, assessment_ref="core-1",
+                            recipient_hash="h1")
+    with db.connection_scope() as connection:
+        stored, created = CredentialRepository.over(connection).insert_or_get(
+            record, lookups=("h1", "h2"))
+    assert created
+    with db.connection_scope() as connection:
+        again, repeat_created = CredentialRepository.over(connection).insert_or_get(
+            new_credential(issuer_id=issuer.id, assessment_ref="core-1", signed="second"))
+    assert not repeat_created
+    with db.session_scope(read_only=True) as session:
+        read = CredentialRepository(session).get_public(stored.id)
+        lookups = session.scalars(select(CredentialLookupRecord.lookup_hash)).all()
+    columns = [column.key for column in CredentialRecord.__table__.columns]
+    assert {key: getattr(stored, key) for key in columns} == {
+        key: getattr(read, key) for key in columns}
+    assert {key: getattr(again, key) for key in columns} == {
+        key: getattr(read, key) for key in columns}
+    assert lookups == ["h2"]  # the recipient hash itself is not repeated as a lookup
+    with pytest.raises(RuntimeError), db.connection_scope() as connection:
+        CredentialRepository.over(connection).insert_or_get(
+            new_credential(issuer_id=issuer.id, assessment_ref="core-2"))
+        raise RuntimeError("rolled back")
+    with db.session_scope(read_only=True) as session:
+        assert CredentialRepository(session).get_by_assessment_ref(
+            "core-2", issuer_id=issuer.id) is None
 
 
 def test_a_batch_mixes_new_repeated_and_unreferenced_credentials(

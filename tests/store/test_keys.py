@@ -3,13 +3,19 @@
 from __future__ import annotations
 
 import threading
+from typing import Any
 
 import pytest
+from sqlalchemy import event
 from sqlalchemy.exc import IntegrityError
 
-from tests.store.conftest import TickingClock
+from tests.store.conftest import TickingClock, new_credential
+from tests.store.test_achievements import DOCUMENT
 from vcissuer.clock import Clock, system_clock
 from vcissuer.store import (
+    AchievementRepository,
+    ApiClientRepository,
+    CredentialRepository,
     Database,
     DuplicateError,
     IssuerKeyRecord,
@@ -19,6 +25,7 @@ from vcissuer.store import (
     NotFoundError,
     new_id,
 )
+from vcissuer.store.repositories.clients import key_holder, key_prefix
 
 
 def rotate(db: Database, issuer_id: str, name: str, clock: Clock = system_clock
@@ -140,3 +147,50 @@ def test_concurrent_rotations_leave_exactly_one_active_key(
     found = statuses(db, issuer.id)
     assert len(found) == 1 + workers * 3
     assert list(found.values()).count(KeyStatus.ACTIVE) == 1
+
+
+def test_for_issue_reads_issuer_key_achievement_and_repeat_in_one_query(
+    db: Database, issuer: IssuerRecord, other_issuer: IssuerRecord
+) -> None:
+    """One statement for a single issue's read: the API key's candidates, the active key,
+    only this issuer's achievement, and the id of the credential already issued for the
+    reference."""
+    rotate(db, issuer.id, "k1")
+    active = rotate(db, issuer.id, "k2")
+    with db.session_scope() as session:
+        mine = AchievementRepository(session).create(issuer_id=issuer.id, document=DOCUMENT)
+        theirs = AchievementRepository(session).create(issuer_id=other_issuer.id,
+                                                       document=DOCUMENT)
+        stored = CredentialRepository(session).insert_or_get(
+            new_credential(issuer_id=issuer.id, assessment_ref="ref-1", achievement_id=mine.id))
+        issued = ApiClientRepository(session).create(name="lms", issuer_id=issuer.id,
+                                                     scopes=["issue"])
+        CredentialRepository(session).insert_or_get(
+            new_credential(issuer_id=other_issuer.id, assessment_ref="ref-2"))
+    statements: list[str] = []
+    listen = event.listens_for(db.engine, "before_cursor_execute")
+
+    @listen
+    def count(*args: Any) -> None:
+        if args[2].lstrip().upper().startswith("SELECT"):
+            statements.append(args[2])
+
+    with db.session_scope(read_only=True) as session:
+        repo = IssuerKeyRepository(session)
+        repeat = repo.for_issue("uni", achievement_id=mine.id, assessment_ref="ref-1",
+                                key_prefix=key_prefix(issued.token))
+        fresh = repo.for_issue("uni", achievement_id=theirs.id, assessment_ref="ref-2")
+        missing = repo.for_issue("nobody", achievement_id=mine.id, assessment_ref="ref-1")
+    event.remove(db.engine, "before_cursor_execute", count)
+    assert len(statements) == 3
+    assert repeat is not None and fresh is not None and missing is None
+    assert repeat.issuer.id == issuer.id and repeat.key is not None
+    assert repeat.key.id == active.id
+    assert repeat.achievement is not None and repeat.achievement.id == mine.id
+    assert repeat.issued_id == stored.record.id
+    assert fresh.achievement is None  # another issuer's achievement
+    assert fresh.issued_id is None  # another issuer's reference
+    assert fresh.clients == []  # no key prefix given
+    holder = key_holder(issued.token, repeat.clients)
+    assert holder is not None and holder.id == issued.client.id
+    assert key_holder(issued.token[:-1] + "?", repeat.clients) is None  # wrong secret

@@ -7,8 +7,8 @@ admission have run), serves that one route when the request is the ordinary case
 key, an ``application/json`` body that is strict JSON and an :class:`AssessmentIn`. It then
 does what the route does (:func:`vcissuer.api.routes.credentials.issue_assessment`: the flow
 in the thread pool, the same response), errors of the flow rendered by the app's own handler
-(:func:`vcissuer.api.errors.issuance_problem`). Anything else (no key, another media type,
-JSON that is not strict, a body the model refuses) is handed to the app unchanged, with the
+for their class (an IssuanceError, a Pkcs11Error...). Anything else (no key, another media
+type, JSON that is not strict, a body the model refuses) is handed to the app unchanged, with the
 body replayed, so every refusal is the route's own answer. ``tests/api/test_lean_issue.py``
 holds the two paths to the same responses.
 """
@@ -16,18 +16,18 @@ holds the two paths to the same responses.
 from __future__ import annotations
 
 import re
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from fastapi.security.utils import get_authorization_scheme_param
 from pydantic import ValidationError
 from starlette.requests import Request
+from starlette.responses import Response
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from vcissuer.api.errors import issuance_problem
 from vcissuer.api.limits import read_body, replay_body
 from vcissuer.api.routes.credentials import issue_assessment
 from vcissuer.issuance.access import ApiToken
-from vcissuer.issuance.errors import IssuanceError
 from vcissuer.issuance.schemas import AssessmentIn
 from vcissuer.strictjson import JsonInputError, loads_strict
 
@@ -63,28 +63,24 @@ class LeanIssue:
         try:
             response = await issue_assessment(scope["app"].state.services, match[1],
                                               assessment, ApiToken(token))
-        except IssuanceError as error:
-            response = issuance_problem(Request(scope), error)
         except Exception as error:
-            # Outside FastAPI's exception middleware: hand any other error (a key backend
-            # that cannot sign, a problem) to the handler the app registered for its class,
-            # so both paths answer alike (an unknown one still reaches the 500 handler).
-            handler = _handler_for(scope["app"].exception_handlers, error)
-            if handler is None:
+            handler = _handler_for(scope["app"], error)
+            if handler is None:  # the app's last resort (500) runs outside, as for the route
                 raise
             response = await handler(Request(scope), error)
         self.served += 1
         await response(scope, receive, send)
 
 
-def _handler_for(handlers: dict[Any, Any], error: Exception) -> Any:
-    """The handler registered for the nearest class of ``error`` (Starlette's lookup), leaving
-    the catch-all ``Exception`` one to the server error middleware, as the app does."""
-    for cls in type(error).__mro__:
-        if cls is Exception:
+def _handler_for(app: Any, error: Exception) -> Callable[..., Awaitable[Response]] | None:
+    """The app's own handler for ``error`` (IssuanceError, Pkcs11Error, ...), found by its
+    class as Starlette finds it; None for the catch-all ``Exception`` handler."""
+    handlers = getattr(app, "exception_handlers", {})
+    for kind in type(error).__mro__:
+        if kind is Exception:
             return None
-        if cls in handlers:
-            return handlers[cls]
+        if kind in handlers:
+            return handlers[kind]  # type: ignore[no-any-return]
     return None
 
 

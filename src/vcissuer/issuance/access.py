@@ -10,12 +10,19 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from vcissuer.issuance.errors import Forbidden, Unauthenticated
 from vcissuer.store import ApiClientRepository
+from vcissuer.store.repositories.clients import (
+    KeyCandidate,
+    VerifiedClient,
+    key_holder,
+    key_prefix,
+)
 
 if TYPE_CHECKING:
     from vcissuer.issuance.context import Services
@@ -28,8 +35,10 @@ __all__ = [
     "ApiToken",
     "Caller",
     "authenticate",
+    "authenticate_among",
     "authorize",
     "note_use",
+    "presented_prefix",
     "require_admin",
 ]
 
@@ -68,7 +77,24 @@ def authenticate(session: Any, presented: Caller | ApiToken) -> Caller:
     """The caller holding the key; Unauthenticated if it is unknown or revoked."""
     if isinstance(presented, Caller):
         return presented
-    client = ApiClientRepository(session).verify(presented.value)
+    return _caller(ApiClientRepository(session).verify(presented.value))
+
+
+def authenticate_among(presented: Caller | ApiToken,
+                       candidates: Iterable[KeyCandidate]) -> Caller:
+    """:func:`authenticate`, the key's candidate clients read already (with other rows)."""
+    if isinstance(presented, Caller):
+        return presented
+    return _caller(key_holder(presented.value, candidates))
+
+
+def presented_prefix(presented: Caller | ApiToken) -> str | None:
+    """What finds the presented key's client (for :func:`authenticate_among`); None for a
+    caller already known or a malformed key."""
+    return key_prefix(presented.value) if isinstance(presented, ApiToken) else None
+
+
+def _caller(client: VerifiedClient | None) -> Caller:
     if client is None:
         raise Unauthenticated("the API key is unknown or revoked")
     return Caller(client_id=client.id, issuer_id=client.issuer_id,

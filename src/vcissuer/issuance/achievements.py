@@ -30,9 +30,11 @@ from vcissuer.store import (
 from vcissuer.store.endorsements import EndorsementRepository
 
 __all__ = [
+    "achievement_id_of",
     "achievement_id_url",
     "achievement_view",
     "create_achievement",
+    "found_achievement",
     "list_achievements",
     "public_achievement",
     "put_achievement_image",
@@ -212,9 +214,18 @@ def public_achievement(services: Services, achievement_id: str,
 def resolve_achievement(services: Services, session: Any, reference: str, *,
                         issuer_id: str) -> AchievementRecord:
     """An achievement of this issuer by uuid or by its full id URL."""
-    prefix = achievement_id_url(services, "")
-    achievement_id = reference.removeprefix(prefix)
-    record = AchievementRepository(session).get(achievement_id, issuer_id=issuer_id)
+    return found_achievement(AchievementRepository(session).get(
+        achievement_id_of(services, reference), issuer_id=issuer_id), reference)
+
+
+def achievement_id_of(services: Services, reference: str) -> str:
+    """The achievement's id (uuid) in ``reference``: the uuid itself or its full id URL."""
+    return reference.removeprefix(achievement_id_url(services, ""))
+
+
+def found_achievement(record: AchievementRecord | None, reference: str) -> AchievementRecord:
+    """``record``; NotFound (naming ``achievementId``) when the issuer has no achievement
+    ``reference``."""
     if record is None:
         raise NotFound(f"no achievement {reference!r} for this issuer",
                        field="achievementId")

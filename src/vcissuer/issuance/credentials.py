@@ -22,10 +22,17 @@ from vcissuer.issuance.access import (
     ApiToken,
     Caller,
     authenticate,
+    authenticate_among,
     authorize,
     note_use,
+    presented_prefix,
 )
-from vcissuer.issuance.achievements import issuable, resolve_achievement
+from vcissuer.issuance.achievements import (
+    achievement_id_of,
+    found_achievement,
+    issuable,
+    resolve_achievement,
+)
 from vcissuer.issuance.context import Services
 from vcissuer.issuance.errors import Conflict, FieldError, IssuanceError, NotFound, Rejected
 from vcissuer.issuance.fingerprint import changed_fields, fingerprint, repeat_conflict
@@ -126,7 +133,11 @@ def _context(services: Services, session: Any, slug: str,
     found = IssuerKeyRepository(session).issuer_with_active(slug)
     if found is None:
         raise NotFound(f"no issuer {slug!r}")
-    issuer, key = found
+    return _authorized(services, caller, *found)
+
+
+def _authorized(services: Services, caller: Caller, issuer: IssuerRecord,
+                key: Any) -> _IssueContext:
     authorize(caller, issuer_id=issuer.id, scope=ISSUE)
     return _IssueContext(issuer=issuer, profile=build_profile(issuer.did, issuer.profile),
                          signer=signer_for(services, key), achievements={}, caller=caller)
@@ -249,19 +260,30 @@ def issue_one(services: Services, slug: str, body: AssessmentIn | dict[str, Any]
     they now meet (``depth``: how many awards led to this issue)."""
     assessment = _parse(body)
     with services.db.session_scope(read_only=True) as session:
-        context = _context(services, session, slug, caller)
-        existing = CredentialRepository(session).get_by_assessment_ref(
-            assessment.assessment_ref, issuer_id=context.issuer.id)
+        # One query: the key's candidates, issuer, key pair, achievement and repeat probe.
+        # The key is judged first all the same (an unknown key learns nothing).
+        found = IssuerKeyRepository(session).for_issue(
+            slug, achievement_id=achievement_id_of(services, assessment.achievement_id),
+            assessment_ref=assessment.assessment_ref,
+            key_prefix=presented_prefix(caller))
+        if found is None:
+            authenticate(session, caller)
+            raise NotFound(f"no issuer {slug!r}")
+        context = _authorized(services, authenticate_among(caller, found.clients),
+                              found.issuer, found.key)
+        existing = None if found.issued_id is None else \
+            CredentialRepository(session).get_public(found.issued_id)
         if existing is None:
-            achievement = _achievement(services, session, context, assessment.achievement_id)
+            achievement = issuable(found_achievement(found.achievement,
+                                                     assessment.achievement_id))
     note_use(services, context.caller)
     if existing is not None:
         return IssueOutcome(same_request(services, existing, assessment), created=False)
     check_assessment(services, achievement, assessment)
     status = status_entries(services, context.issuer, [purpose_of(achievement)])[0]
     record = _prepare(services, context, achievement, assessment, status)
-    with services.db.session_scope() as session:
-        stored = CredentialRepository(session, clock=services.clock).insert_or_get(
+    with services.db.connection_scope() as connection:
+        stored = CredentialRepository.over(connection, clock=services.clock).insert_or_get(
             record, lookups=_lookups(services, assessment))
     if not stored.created:  # a concurrent request stored this reference first
         same_request(services, stored.record, assessment)

@@ -8,9 +8,11 @@ from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any, NamedTuple
 
-from sqlalchemy import Insert, bindparam, insert, or_, select, update
+from sqlalchemy import Connection, Insert, bindparam, insert, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
 
+from vcissuer.clock import Clock, system_clock
 from vcissuer.status.lifecycle import (
     LIFECYCLE_ACTIVE,
     LIFECYCLE_REVOKED,
@@ -102,6 +104,14 @@ class CredentialRepository(Repository):
         return self.insert_or_get_many([record], issuer_id=record.issuer_id,
                                        lookups={record.id: lookups})[0]
 
+    @classmethod
+    def over(cls, connection: Connection, *, clock: Clock = system_clock
+             ) -> CredentialRepository:
+        """A repository for :meth:`insert_or_get` and :meth:`insert_or_get_many` alone, over a
+        Core connection (:meth:`vcissuer.store.Database.connection_scope`): what a single issue
+        writes, without an ORM session around it."""
+        return cls(connection, clock=clock)  # type: ignore[arg-type]
+
     def insert_or_get_many(
         self, records: Sequence[CredentialRecord], *, issuer_id: str,
         lookups: Mapping[str, Sequence[str]] | None = None,
@@ -156,13 +166,19 @@ class CredentialRepository(Repository):
         return results
 
     def _insert_skipping_repeats(self) -> Insert:
-        return _INSERT_SKIPPING_REPEATS[self.session.get_bind().dialect.name]
+        bind = self.session if isinstance(self.session, Connection) else self.session.get_bind()
+        return _INSERT_SKIPPING_REPEATS[bind.dialect.name]
 
     def _fetch(
         self, column: Any, values: Sequence[Any], *, issuer_id: str
     ) -> dict[Any, CredentialRecord]:
         found: dict[Any, CredentialRecord] = {}
         unique = list(dict.fromkeys(values))
+        if not unique:
+            return found
+        if isinstance(self.session, Connection):  # over(): records need a session, in this
+            with Session(bind=self.session) as session:  # transaction
+                return CredentialRepository(session)._fetch(column, unique, issuer_id=issuer_id)
         for start in range(0, len(unique), _CHUNK):
             for record in self.session.scalars(
                 select(CredentialRecord).where(
